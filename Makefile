@@ -1,0 +1,52 @@
+# Maillage — every command a newcomer needs. `make help` lists them.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+PORT ?= 8000
+PG_URL ?= postgres://postgres@127.0.0.1:5432/maillage
+
+.DEFAULT_GOAL := help
+
+help: ## List the commands
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+install: $(STAMP) ## Create .venv and install Maillage with its development tools
+
+demo-setup: install ## Create the SQLite database and load Lozère's real data plus the demo places
+	$(BIN)/maillage migrate --noinput
+	$(BIN)/maillage load-demo
+
+demo: demo-setup ## Set everything up and serve the demo on http://127.0.0.1:$(PORT)/
+	$(BIN)/maillage serve --port $(PORT)
+
+test: install ## Run the tests (SQLite unless DATABASE_URL says otherwise)
+	$(BIN)/pytest
+
+test-pg: ## Run the tests on PostgreSQL (127.0.0.1:5432), PostgreSQL-only tests included
+	DATABASE_URL=$(PG_URL) $(MAKE) test
+
+lint: install ## Lint, format check, architecture contracts, missing migrations
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+	$(BIN)/lint-imports
+	$(BIN)/maillage makemigrations --check --dry-run
+
+check: lint test test-pg ## Everything CI runs
+
+format: install ## Format the code and fix what ruff can
+	$(BIN)/ruff format src tests bench
+	$(BIN)/ruff check --fix src tests bench
+
+bench: install ## Run every benchmark (see bench/)
+	$(BIN)/pip install --quiet -e ".[dev,bench]"
+	for script in bench/*.py; do $(BIN)/python $$script || exit 1; done
+
+.PHONY: help install demo-setup demo test test-pg lint check format bench
