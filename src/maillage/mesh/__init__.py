@@ -1,0 +1,1 @@
+"""maillage.mesh: the analysis of a network of places (pure: numpy/scipy, no Django)."""
