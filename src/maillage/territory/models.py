@@ -16,9 +16,7 @@ class CommuneQuerySet(models.QuerySet):
         return self.filter(departement__in=list(codes))
 
     def containing_bbox(self, lat: float, lon: float):
-        return self.filter(
-            min_lat__lte=lat, max_lat__gte=lat, min_lon__lte=lon, max_lon__gte=lon
-        )
+        return self.filter(min_lat__lte=lat, max_lat__gte=lat, min_lon__lte=lon, max_lon__gte=lon)
 
     def search(self, text: str):
         """By name (accents and case as typed are tolerated by icontains) or postal code."""

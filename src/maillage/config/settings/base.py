@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "maillage.places",
     "maillage.api",
     "maillage.web",
+    "maillage.participation",
 ]
 
 MIDDLEWARE = [
@@ -157,6 +158,10 @@ MAILLAGE_DEPARTEMENTS = env.listed("MAILLAGE_DEPARTEMENTS", "48")
 MAILLAGE_NETWORK_NAME = env.get("MAILLAGE_NETWORK_NAME", "Solozère")
 # Where open data is read from instead of downloaded (laid out like shared/data).
 MAILLAGE_OPEN_DATA = env.get("MAILLAGE_OPEN_DATA", "")
+# Without MAILLAGE_OPEN_DATA, where it is downloaded from (once, into DATA_DIR/open-data);
+# empty: the defaults of maillage.opendata.sources (see docs/data.md).
+MAILLAGE_FRANCE_SERVICES_URL = env.get("MAILLAGE_FRANCE_SERVICES_URL", "")
+MAILLAGE_GEO_API_COMMUNES_URL = env.get("MAILLAGE_GEO_API_COMMUNES_URL", "")
 # Days after which a place's page counts as not checked, and its hosts are reminded.
 MAILLAGE_STALE_AFTER_DAYS = int(env.get("MAILLAGE_STALE_AFTER_DAYS", "180"))
 
@@ -166,7 +171,8 @@ CONTENT_SECURITY_POLICY = {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
         "style-src": ["'self'"],
-        "img-src": ["'self'", "data:"] + ([MAILLAGE_TILE_URL.split("/{")[0]] if MAILLAGE_TILE_URL else []),
+        "img-src": ["'self'", "data:"]
+        + ([MAILLAGE_TILE_URL.split("/{")[0]] if MAILLAGE_TILE_URL else []),
         "font-src": ["'self'"],
         "connect-src": ["'self'"],
         "frame-ancestors": ["'none'"],

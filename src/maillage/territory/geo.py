@@ -1,0 +1,103 @@
+"""Which commune a point is in, and finding a commune by name or postal code.
+
+``commune_at(lat, lon)`` prefilters by bounding box in SQL, then tests the
+boundary with shapely (prepared shapes are cached per commune and refreshed
+when the commune is re-imported). ``find_communes(text)`` is the geocoding the
+search needs ("near Saint-Chély", "48140"): accents, case, hyphens and the
+"St"/"Ste" abbreviations do not matter.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+import shapely
+from shapely.geometry import Point, shape
+
+from .models import Commune
+
+_shapes: dict[str, tuple[object, object]] = {}
+
+
+def _prepared(commune: Commune):
+    cached = _shapes.get(commune.code)
+    if cached and cached[0] == commune.updated_at:
+        return cached[1]
+    geom = shape(commune.geometry)
+    if not geom.is_valid:
+        geom = shapely.make_valid(geom)
+    shapely.prepare(geom)
+    _shapes[commune.code] = (commune.updated_at, geom)
+    return geom
+
+
+def commune_at(lat: float, lon: float) -> Commune | None:
+    """The commune whose boundary contains (lat, lon) (WGS84), or None."""
+    point = Point(lon, lat)
+    candidates = Commune.objects.containing_bbox(lat, lon).exclude(geometry=None).order_by("code")
+    for commune in candidates:
+        if _prepared(commune).covers(point):
+            return commune
+    return None
+
+
+def normalize(text: str) -> str:
+    """Lower case, no accents, hyphens and apostrophes as spaces, "st"/"ste" spelled out."""
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
+    text = re.sub(r"[-'’`´.,/()]+", " ", text)
+    words = [{"st": "saint", "ste": "sainte"}.get(w, w) for w in text.split()]
+    return " ".join(words)
+
+
+def _rank(query: str, name: str) -> int | None:
+    if name == query:
+        return 0
+    if name.startswith(query):
+        return 1
+    if f" {query}" in f" {name}":
+        return 2
+    if query in name:
+        return 3
+    return None
+
+
+def find_communes(text: str, limit: int = 10, departements=None) -> list[Commune]:
+    """Communes matching ``text``: a postal code (or its start), an INSEE code, or a name.
+
+    Best matches first: exact name, then names starting with the text, then
+    containing it; more populous first among equals.
+    """
+    text = (text or "").strip()
+    if not text:
+        return []
+    rows = Commune.objects.all()
+    if departements:
+        rows = rows.in_departements(departements)
+    rows = rows.values_list("code", "name", "postal_codes", "population")
+    compact = text.replace(" ", "")
+    ranked: list[tuple[int, int, str, str]] = []
+    if compact.isdigit() or re.fullmatch(r"(2[AaBb]|\d\d)\d{0,3}", compact):
+        compact = compact.upper()
+        for code, name, postal_codes, population in rows:
+            if compact in (postal_codes or []) or compact == code:
+                ranked.append((0, -(population or 0), name, code))
+            elif any(pc.startswith(compact) for pc in postal_codes or []):
+                ranked.append((1, -(population or 0), name, code))
+    else:
+        query = normalize(text)
+        for code, name, _postal_codes, population in rows:
+            rank = _rank(query, normalize(name))
+            if rank is not None:
+                ranked.append((rank, -(population or 0), name, code))
+    ranked.sort()
+    codes = [code for *_rest, code in ranked[:limit]]
+    found = Commune.objects.in_bulk(codes)
+    return [found[c] for c in codes]
+
+
+def geocode(text: str, departements=None) -> Commune | None:
+    """The best commune for ``text`` (name or postal code), or None."""
+    found = find_communes(text, limit=1, departements=departements)
+    return found[0] if found else None
