@@ -53,6 +53,7 @@ from .taxonomy import FAMILIES
 EARTH_RADIUS_KM = 6371.0088  # mean Earth radius (IUGG)
 MAX_RADIUS_KM = 1000.0
 MAX_Q_LENGTH = 200
+MIN_YEAR, MAX_YEAR = 1970, 2200  # open_at beyond these is a mistake (and upsets date libraries)
 
 FUNCTION_SLUGS: frozenset[str] = frozenset(f[0] for fam in FAMILIES for f in fam[3])
 FAMILY_SLUGS: frozenset[str] = frozenset(fam[0] for fam in FAMILIES)
@@ -293,6 +294,8 @@ def parse_filter(params: Mapping[str, Any]) -> PlaceFilter:
     open_at = _single(params, "open_at")
     if open_at is not None:
         f.open_at = parse_datetime("open_at", open_at)
+        if not MIN_YEAR <= f.open_at.year <= MAX_YEAR:
+            raise FilterError("open_at", f"open_at doit tomber entre {MIN_YEAR} et {MAX_YEAR}.")
     f.open_now = bool(parse_bool("open_now", _single(params, "open_now")))
     if f.open_now and f.open_at is not None:
         raise FilterError("open_now", "open_now et open_at ne peuvent être donnés ensemble.")
@@ -302,6 +305,8 @@ def parse_filter(params: Mapping[str, Any]) -> PlaceFilter:
     f.mobile = parse_bool("mobile", _single(params, "mobile"))
 
     q = _single(params, "q") or ""
+    if "\x00" in q:
+        raise FilterError("q", "q ne peut contenir le caractère nul.")
     if len(q) > MAX_Q_LENGTH:
         raise FilterError("q", f"q ne peut dépasser {MAX_Q_LENGTH} caractères.")
     f.q = q
@@ -515,11 +520,11 @@ def _open_ids(f: PlaceFilter, rows: list[tuple], moment: dt.datetime) -> set[int
         ):
             if place_id in closed or place_id in open_ids:
                 continue
-            if hours.expression_is_open(own_hours or place_hours[place_id], moment):
+            if expression_open(own_hours or place_hours[place_id], moment):
                 open_ids.add(place_id)
     else:
         for place_id, expression in place_hours.items():
-            if place_id not in closed and hours.expression_is_open(expression, moment):
+            if place_id not in closed and expression_open(expression, moment):
                 open_ids.add(place_id)
     # A mobile unit without hours of its own is open when one of its stops is.
     silent_mobiles = [r[0] for r in rows if r[4] and not r[5] and r[0] not in closed]
@@ -527,7 +532,7 @@ def _open_ids(f: PlaceFilter, rows: list[tuple], moment: dt.datetime) -> set[int
         for place_id, expression in MobileStop.objects.filter(
             place_id__in=silent_mobiles
         ).values_list("place_id", "opening_hours"):
-            if hours.expression_is_open(expression, moment):
+            if expression_open(expression, moment):
                 open_ids.add(place_id)
     return open_ids
 
@@ -605,3 +610,37 @@ def search_places(
         .prefetch_related(*list_prefetches())
     )
     return SearchResult(ids, dists, full, f)
+
+
+def expression_open(expression: str, moment: dt.datetime) -> bool:
+    """Open at ``moment`` by ``expression``; an expression that does not parse (bad
+    data imported as is) is unknown hours, hence not open, never an error."""
+    try:
+        return hours.expression_is_open(expression, moment)
+    except Exception:  # opening_hours.ParserError and whatever the parser raises
+        return False
+
+
+def _closed_on(place: Place, moment: dt.datetime) -> bool:
+    day = hours._aware(moment).date()
+    return any(c.contains(day) for c in place.closure_ranges())
+
+
+def place_open_at(place: Place, moment: dt.datetime) -> bool:
+    """The rule of the ``open_at`` filter for one place whose closures and stops are
+    prefetched (as :func:`search_places` returns them): :meth:`Place.is_open_at`,
+    plus a mobile unit without hours of its own is open when one of its stops is."""
+    if _closed_on(place, moment):
+        return False
+    if expression_open(place.opening_hours, moment):
+        return True
+    if place.is_mobile and not place.opening_hours:
+        return any(expression_open(s.opening_hours, moment) for s in place.stops.all())
+    return False
+
+
+def function_available_at(place_function: PlaceFunction, moment: dt.datetime) -> bool:
+    """:meth:`PlaceFunction.is_available_at`, tolerant of bad hours."""
+    if _closed_on(place_function.place, moment):
+        return False
+    return expression_open(place_function.effective_hours, moment)
