@@ -7,4 +7,8 @@ app_name = "web"
 urlpatterns = [
     path("", views.home, name="home"),
     path("lieux/<slug:slug>/", views.place, name="place"),
+    path("communes/<str:code>/", views.commune, name="commune"),
+    path("pictogrammes/", views.legend, name="legend"),
+    path("pictogrammes/couleurs.css", views.family_colours, name="family-colours"),
+    path("charte/", views.charter, name="charter"),
 ]

@@ -16,7 +16,9 @@ class Command(BaseCommand):
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--port", type=int, default=8000)
         parser.add_argument(
-            "--workers", type=int, default=(os.cpu_count() or 1) * 2 + 1,
+            "--workers",
+            type=int,
+            default=(os.cpu_count() or 1) * 2 + 1,
             help="gunicorn worker processes (default: 2 × cores + 1)",
         )
         parser.add_argument("--threads", type=int, default=1)

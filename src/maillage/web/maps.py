@@ -1,0 +1,102 @@
+"""What the maps need: their settings, and markers as plain data (no HTML).
+
+Markers travel to the browser in a ``json_script`` element (the CSP allows no
+inline script); the browser draws each one as the pictogram of the place's
+main function, from an inline SVG sprite of the same Lucide icons.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+
+from maillage.web import display
+from maillage.web.pictograms import icon_name
+
+MOBILE_ICON = "truck"
+DEFAULT_ICON = "map-pin"
+NEAR_ICON = "crosshair"
+
+
+def map_config(boundaries_url: str = "", **extra) -> dict:
+    """The data-* attributes of a map element."""
+    lat, lon = settings.MAILLAGE_MAP_CENTER
+    config = {
+        "center": f"{lat},{lon}",
+        "zoom": str(settings.MAILLAGE_MAP_ZOOM),
+        "tile_url": settings.MAILLAGE_TILE_URL,
+        "tile_attribution": settings.MAILLAGE_TILE_ATTRIBUTION
+        if settings.MAILLAGE_TILE_URL
+        else "",
+        "boundaries_url": boundaries_url,
+    }
+    config.update(extra)
+    return config
+
+
+def _function_fields(place) -> dict:
+    function = display.main_function(place)
+    if function is None:
+        return {"icon": MOBILE_ICON if place.is_mobile else DEFAULT_ICON, "family": ""}
+    return {"icon": icon_name(function.icon), "family": function.family.slug}
+
+
+def place_marker(place, distance_km=None) -> dict | None:
+    if place.latitude is None or place.longitude is None:
+        return None
+    return {
+        "name": place.name,
+        "url": place.get_absolute_url(),
+        "lat": round(place.latitude, 6),
+        "lon": round(place.longitude, 6),
+        "type": str(place.get_type_display()),
+        "where": place.commune.name if place.commune_id else "",
+        "distance_km": round(distance_km, 1) if distance_km is not None else None,
+        **_function_fields(place),
+    }
+
+
+def stop_marker(stop, fields: dict | None = None) -> dict | None:
+    """A mobile unit's stop (at its commune's centroid when it has no coordinates)."""
+    lat, lon = stop.latitude, stop.longitude
+    if lat is None or lon is None:
+        lat, lon = stop.commune.centroid_lat, stop.commune.centroid_lon
+    if lat is None or lon is None:
+        return None
+    place = stop.place
+    return {
+        "name": place.name,
+        "url": place.get_absolute_url(),
+        "lat": round(lat, 6),
+        "lon": round(lon, 6),
+        "type": str(place.get_type_display()),
+        "where": ", ".join(p for p in (stop.commune.name, stop.spot) if p),
+        "mobile": True,
+        **(fields or _function_fields(place)),
+    }
+
+
+def stop_markers(place, stops=None) -> list[dict]:
+    fields = _function_fields(place)
+    markers = (
+        stop_marker(stop, fields) for stop in (place.stops.all() if stops is None else stops)
+    )
+    return [m for m in markers if m]
+
+
+def marker_data(hits) -> dict:
+    """Markers of search hits: places where they stand, mobile units at their stops."""
+    places, stops = [], []
+    for hit in hits:
+        marker = place_marker(hit.place, hit.distance_km)
+        if marker:
+            places.append(marker)
+        if hit.place.is_mobile:
+            stops += stop_markers(hit.place)
+    return {"places": places, "stops": stops}
+
+
+def sprite_icons(families) -> list[str]:
+    icons = {MOBILE_ICON, DEFAULT_ICON, NEAR_ICON}
+    for family in families:
+        icons.update(icon_name(f.icon) for f in family.functions.all())
+    return sorted(icons)

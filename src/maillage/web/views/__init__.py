@@ -1,0 +1,8 @@
+"""The public pages: map and list, place, commune, pictograms, charter."""
+
+from .communes import commune
+from .home import home
+from .legend import charter, family_colours, legend
+from .places import place
+
+__all__ = ["charter", "commune", "family_colours", "home", "legend", "place"]

@@ -1,0 +1,68 @@
+"""A commune's page: what is near it, function by function."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils import timezone
+
+from maillage.places.models import FunctionFamily, MobileStop, Place
+from maillage.places.search import PlaceFilter, PlaceHit, search_places
+from maillage.territory.models import Commune
+from maillage.web import display
+from maillage.web.maps import map_config, marker_data, stop_marker
+
+
+@dataclass(frozen=True)
+class Nearest:
+    function: object
+    hit: PlaceHit | None
+
+
+def nearest_by_function(commune: Commune, families) -> list[tuple[object, list[Nearest]]]:
+    """For each function of the taxonomy, the nearest place offering it (from the centroid)."""
+    wanted = {f.slug for family in families for f in family.functions.all()}
+    found: dict[str, PlaceHit] = {}
+    if commune.centroid_lat is not None and commune.centroid_lon is not None:
+        near = (commune.centroid_lat, commune.centroid_lon)
+        for hit in search_places(PlaceFilter(near=near)):
+            if hit.distance_km is None:
+                break  # places without coordinates come last
+            for pf in hit.place.place_functions.all():
+                found.setdefault(pf.function.slug, hit)
+            if wanted <= found.keys():
+                break
+    return [
+        (family, [Nearest(f, found.get(f.slug)) for f in family.functions.all()])
+        for family in families
+    ]
+
+
+def commune(request, code):
+    commune = get_object_or_404(Commune, code=code)
+    now = timezone.now()
+    families = list(FunctionFamily.objects.prefetch_related("functions"))
+    hits = list(search_places(PlaceFilter(commune=commune.code, mobile=False)))
+    places = [display.place_row(h.place, None, now) for h in hits]
+    stops = list(
+        MobileStop.objects.filter(commune=commune, place__status=Place.Status.PUBLISHED)
+        .select_related("place", "commune")
+        .prefetch_related("place__place_functions__function__family", "place__closures")
+    )
+    markers = marker_data(hits)
+    markers["stops"] = [m for m in (stop_marker(s) for s in stops) if m]
+    context = {
+        "commune": commune,
+        "nearest": nearest_by_function(commune, families),
+        "places": places,
+        "visits": display.stop_visits(stops, now),
+        "stops": stops,
+        "map": map_config(),
+        "map_data": {**markers, "fit": True},
+        "commune_geometry": commune.geometry,
+        "sprite_icons": sorted({m["icon"] for m in markers["places"] + markers["stops"]}),
+        "map_link": reverse("web:home") + f"?ou={commune.code}",
+    }
+    return render(request, "web/commune.html", context)

@@ -1,0 +1,92 @@
+"""The map page: the filter form, the list of places and the map's markers."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.shortcuts import render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
+
+from maillage.places.models import FunctionFamily, PlaceType
+from maillage.places.search import search_places
+from maillage.web import display
+from maillage.web.maps import map_config, marker_data, sprite_icons
+from maillage.web.search_form import RADIUS_CHOICES, read_search_form
+
+LIST_LIMIT = 60
+MARKERS_LIMIT = 800
+
+
+def is_htmx(request) -> bool:
+    return (
+        request.headers.get("HX-Request") == "true"
+        and "HX-History-Restore-Request" not in request.headers
+    )
+
+
+def _families():
+    return FunctionFamily.objects.prefetch_related("functions")
+
+
+def home(request):
+    form = read_search_form(request.GET)
+    hits, total = [], 0
+    markers = {"places": [], "stops": []}
+    if form.is_valid:
+        result = search_places(form.place_filter)
+        total = len(result)
+        shown = result[:MARKERS_LIMIT]
+        now = timezone.now()
+        hits = [display.place_row(h.place, h.distance_km, now) for h in shown[:LIST_LIMIT]]
+        markers = marker_data(shown)
+    near = form.place_filter.near if form.place_filter else None
+    context = {
+        "form": form,
+        "hits": hits,
+        "total": total,
+        "list_limit": LIST_LIMIT,
+        "near": near,
+        "map_data": {
+            **markers,
+            "near": list(near) if near else None,
+            "commune": _commune_view(form.commune),
+        },
+    }
+    if is_htmx(request):
+        response = render(request, "web/_results.html", context)
+    else:
+        families = list(_families())
+        context.update(
+            families=families,
+            place_types=PlaceType.choices,
+            radius_choices=RADIUS_CHOICES,
+            map=map_config(boundaries_url=_boundaries_url()),
+            sprite_icons=sprite_icons(families),
+            page_title=_("Les lieux partagés près de chez vous"),
+        )
+        response = render(request, "web/home.html", context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+def _commune_view(commune):
+    if commune is None or commune.min_lat is None:
+        return None
+    return {
+        "name": commune.name,
+        "url": reverse("web:commune", kwargs={"code": commune.code}),
+        "bounds": [[commune.min_lat, commune.min_lon], [commune.max_lat, commune.max_lon]],
+    }
+
+
+def _boundaries_url() -> str:
+    """The API's commune boundaries of the territory (the base layer of the map)."""
+    try:
+        url = reverse("api:communes-geojson")
+    except NoReverseMatch:
+        return ""
+    return url + "?" + urlencode({"dept": ",".join(settings.MAILLAGE_DEPARTEMENTS)})
