@@ -26,12 +26,20 @@ class InvalidOpeningHours(ValueError):
 def validate(expression: str) -> None:
     """Raise InvalidOpeningHours unless ``expression`` is valid OSM syntax (empty is valid)."""
     if expression and not oh_lib.validate(expression):
-        raise InvalidOpeningHours(f"« {expression} » n'est pas une expression opening_hours valide.")
+        raise InvalidOpeningHours(
+            f"« {expression} » n'est pas une expression opening_hours valide."
+        )
 
 
 @lru_cache(maxsize=4096)
 def _parsed(expression: str) -> oh_lib.OpeningHours:
-    return oh_lib.OpeningHours(expression, country="FR", timezone=PARIS)
+    try:
+        return oh_lib.OpeningHours(expression, country="FR", timezone=PARIS)
+    except oh_lib.ParserError as exc:
+        # one exception for callers to catch, the same validate() raises
+        raise InvalidOpeningHours(
+            f"« {expression} » n'est pas une expression opening_hours valide."
+        ) from exc
 
 
 def _aware(moment: dt.datetime) -> dt.datetime:
@@ -95,7 +103,10 @@ def is_open_during(
 
 
 def next_opening(
-    expression: str, moment: dt.datetime, closures: Iterable[DateRange] = (), horizon_days: int = 366
+    expression: str,
+    moment: dt.datetime,
+    closures: Iterable[DateRange] = (),
+    horizon_days: int = 366,
 ) -> dt.datetime | None:
     moment = _aware(moment)
     first = next(
