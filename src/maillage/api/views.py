@@ -526,6 +526,10 @@ class FunctionList(PublicAPIView):
 EXPORT_ERRORS = {(400, "application/json"): BAD_REQUEST}
 
 
+def records(description: str) -> OpenApiResponse:
+    return OpenApiResponse({"type": "array", "items": {"type": "object"}}, description=description)
+
+
 @extend_schema(
     tags=["données ouvertes"],
     summary="Lieux en GeoJSON",
@@ -565,7 +569,7 @@ class PlacesCSV(PublicAPIView):
     tags=["données ouvertes"],
     summary="data·inclusion v1 : structures",
     parameters=PLACE_PARAMETERS,
-    responses={200: OpenApiResponse(OpenApiTypes.OBJECT), 400: BAD_REQUEST},
+    responses={200: records("Structures, schéma data·inclusion v1."), 400: BAD_REQUEST},
 )
 class DataInclusionStructures(PublicAPIView):
     def get(self, request):
@@ -576,7 +580,7 @@ class DataInclusionStructures(PublicAPIView):
     tags=["données ouvertes"],
     summary="data·inclusion v1 : services",
     parameters=PLACE_PARAMETERS,
-    responses={200: OpenApiResponse(OpenApiTypes.OBJECT), 400: BAD_REQUEST},
+    responses={200: records("Services, schéma data·inclusion v1."), 400: BAD_REQUEST},
 )
 class DataInclusionServices(PublicAPIView):
     def get(self, request):
@@ -587,7 +591,7 @@ class DataInclusionServices(PublicAPIView):
     tags=["données ouvertes"],
     summary="Lieux de médiation numérique v1.0.1 (JSON)",
     parameters=PLACE_PARAMETERS,
-    responses={200: OpenApiResponse(OpenApiTypes.OBJECT), 400: BAD_REQUEST},
+    responses={200: records("Lieux, standard-mediation-num v1.0.1."), 400: BAD_REQUEST},
 )
 class Mednum(PublicAPIView):
     def get(self, request):
