@@ -6,6 +6,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include("maillage.api.urls")),
     path("compte/", include("maillage.accounts.urls")),
+    path("contribuer/", include("maillage.participation.urls")),
     path("", include("maillage.web.urls")),
 ]
 
