@@ -1,0 +1,167 @@
+"""The verbs of accounts: sign up, confirm an address, export and delete one's data."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django.contrib.auth.tokens import PasswordResetTokenGenerator
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+from django.utils.translation import gettext as _
+
+from .mail import absolute, send_templated
+from .models import User
+
+
+class AccountError(Exception):
+    """The account cannot be created or changed this way."""
+
+
+class EmailConfirmationTokenGenerator(PasswordResetTokenGenerator):
+    """One-use links to confirm an address: confirming changes the hashed state."""
+
+    key_salt = "maillage.accounts.EmailConfirmationTokenGenerator"
+
+    def _make_hash_value(self, user, timestamp):
+        return f"{user.pk}{user.email}{user.is_active}{user.email_confirmed_at}{timestamp}"
+
+
+email_confirmation_token = EmailConfirmationTokenGenerator()
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def _free_username(email: str) -> str:
+    base = re.sub(r"[^\w.+-]", "", email.split("@")[0])[:30] or "membre"
+    candidate, number = base, 1
+    while User.objects.filter(username__iexact=candidate).exists():
+        number += 1
+        candidate = f"{base}{number}"
+    return candidate
+
+
+def confirmation_path(user: User) -> str:
+    return reverse(
+        "accounts:confirm_email",
+        kwargs={
+            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+            "token": email_confirmation_token.make_token(user),
+        },
+    )
+
+
+def sign_up(*, email: str, password: str, display_name: str, base_url: str | None = None) -> User:
+    """Create a member account, inactive until the link e-mailed to ``email`` is followed."""
+    email = normalise_email(email)
+    if User.objects.filter(email__iexact=email).exists():
+        raise AccountError(_("Un compte existe déjà avec cette adresse e-mail."))
+    try:
+        with transaction.atomic():
+            user = User(
+                username=_free_username(email),
+                email=email,
+                display_name=display_name.strip(),
+                is_active=False,
+            )
+            user.set_password(password)
+            user.save()
+    except IntegrityError as error:  # the same address, signed up at the same moment
+        raise AccountError(_("Un compte existe déjà avec cette adresse e-mail.")) from error
+    send_confirmation(user, base_url=base_url)
+    return user
+
+
+def send_confirmation(user: User, *, base_url: str | None = None) -> bool:
+    return send_templated(
+        [user.email],
+        "accounts/emails/confirm_email",
+        {"user": user, "confirm_url": absolute(confirmation_path(user), base_url)},
+    )
+
+
+def confirm_email(user: User, token: str) -> bool:
+    """Activate the account if ``token`` is the valid one; False otherwise."""
+    if not email_confirmation_token.check_token(user, token):
+        return False
+    with transaction.atomic():
+        user.is_active = True
+        user.email_confirmed_at = timezone.now()
+        user.save(update_fields=["is_active", "email_confirmed_at"])
+    return True
+
+
+@transaction.atomic
+def update_profile(user: User, *, display_name: str) -> User:
+    user.display_name = display_name.strip()
+    user.save(update_fields=["display_name"])
+    return user
+
+
+def _iso(moment) -> str | None:
+    return moment.isoformat() if moment else None
+
+
+HISTORY_MODELS = ("Place", "PlaceFunction", "Closure", "MobileStop")
+
+
+def _authored_history(user: User) -> list[dict[str, Any]]:
+    from maillage.places import models as places
+
+    entries = []
+    for name in HISTORY_MODELS:
+        for record in getattr(places, name).history.filter(history_user=user):
+            entries.append(
+                {
+                    "model": name,
+                    "object": str(record.instance) if name == "Place" else f"{name} {record.id}",
+                    "object_id": record.id,
+                    "date": _iso(record.history_date),
+                    "type": {"+": "created", "~": "changed", "-": "deleted"}[record.history_type],
+                    "reason": record.history_change_reason or "",
+                }
+            )
+    return sorted(entries, key=lambda e: e["date"])
+
+
+def export_personal_data(user: User) -> dict[str, Any]:
+    """Everything Maillage keeps about ``user``, as JSON-ready data."""
+    from maillage.participation.services import personal_data
+
+    return {
+        "exported_at": timezone.now().isoformat(),
+        "account": {
+            "username": user.username,
+            "email": user.email,
+            "display_name": user.display_name,
+            "first_name": user.first_name,
+            "last_name": user.last_name,
+            "role": user.role,
+            "date_joined": _iso(user.date_joined),
+            "last_login": _iso(user.last_login),
+            "email_confirmed_at": _iso(user.email_confirmed_at),
+        },
+        "hosted_places": [
+            {"name": place.name, "slug": place.slug, "url": absolute(place.get_absolute_url())}
+            for place in user.hosted_places.order_by("name")
+        ],
+        **personal_data(user),
+        "history": _authored_history(user),
+    }
+
+
+@transaction.atomic
+def delete_account(user: User) -> None:
+    """Delete the account: the person stops hosting their places, their claims go,
+    their proposals and flags stay without them, and the history keeps the changes
+    without saying who made them."""
+    from maillage.participation.services import forget_person
+
+    user.hosted_places.clear()
+    forget_person(user)
+    user.delete()
