@@ -1,0 +1,1 @@
+from participation.fixtures import *  # noqa: F403 (fixtures)
