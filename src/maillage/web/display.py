@@ -30,9 +30,10 @@ def time_label(moment: dt.datetime | dt.time, *, end: bool = False) -> str:
     """``9 h``, ``9 h 30``; midnight at the end of an interval is ``minuit``."""
     if end and moment.hour == 0 and moment.minute == 0:
         return _("minuit")
+    # Non-breaking spaces: "9 h 30" never splits across lines.
     if moment.minute == 0:
-        return _("%(hour)d h") % {"hour": moment.hour}
-    return _("%(hour)d h %(minute)02d") % {"hour": moment.hour, "minute": moment.minute}
+        return _("%(hour)d\u00a0h") % {"hour": moment.hour}
+    return _("%(hour)d\u00a0h\u00a0%(minute)02d") % {"hour": moment.hour, "minute": moment.minute}
 
 
 def interval_label(start: dt.datetime, end: dt.datetime) -> str:
@@ -45,7 +46,12 @@ def interval_label(start: dt.datetime, end: dt.datetime) -> str:
 
 
 def day_label(day: dt.date) -> str:
-    """``mardi 1 décembre``."""
+    """``mardi 1er décembre``, ``mercredi 2 décembre``."""
+    if day.day == 1:
+        return _("%(weekday)s 1er %(month)s") % {
+            "weekday": date_format(day, "l"),
+            "month": date_format(day, "F"),
+        }
     return date_format(day, "l j F")
 
 
@@ -247,10 +253,15 @@ def function_offers(place: Place, today: dt.date | None = None) -> list[Function
     ]
 
 
-def main_function(place: Place):
-    """The function shown as the place's pictogram: its first in taxonomy order."""
-    offers = list(place.place_functions.all())
-    return offers[0].function if offers else None
+def main_function(place: Place, functions: Iterable[str] = (), family: str | None = None):
+    """The function shown as the place's pictogram: the one searched for if the
+    place offers it, else its first in taxonomy order."""
+    offers = [pf.function for pf in place.place_functions.all()]
+    wanted = set(functions)
+    for function in offers:
+        if function.slug in wanted or (not wanted and family and function.family.slug == family):
+            return function
+    return offers[0] if offers else None
 
 
 # ---------------------------------------------------------------- a place in a list
@@ -265,7 +276,9 @@ class PlaceRow:
     next_visit: StopVisit | None = None
 
 
-def place_row(place: Place, distance_km: float | None = None, now=None) -> PlaceRow:
+def place_row(
+    place: Place, distance_km: float | None = None, now=None, place_filter=None
+) -> PlaceRow:
     """What a card of a list shows about a place (its list data prefetched)."""
     now = now or timezone.now()
     next_visit = None
@@ -275,4 +288,9 @@ def place_row(place: Place, distance_km: float | None = None, now=None) -> Place
         next_visit = visits[0] if visits else None
     if place.opening_hours or not place.is_mobile:
         status = place_status(place, now)
-    return PlaceRow(place, distance_km, status, main_function(place), next_visit)
+    main = main_function(
+        place,
+        place_filter.functions if place_filter else (),
+        place_filter.family if place_filter else None,
+    )
+    return PlaceRow(place, distance_km, status, main, next_visit)

@@ -33,14 +33,18 @@ def map_config(boundaries_url: str = "", **extra) -> dict:
     return config
 
 
-def _function_fields(place) -> dict:
-    function = display.main_function(place)
+def _function_fields(place, place_filter=None) -> dict:
+    function = display.main_function(
+        place,
+        place_filter.functions if place_filter else (),
+        place_filter.family if place_filter else None,
+    )
     if function is None:
         return {"icon": MOBILE_ICON if place.is_mobile else DEFAULT_ICON, "family": ""}
     return {"icon": icon_name(function.icon), "family": function.family.slug}
 
 
-def place_marker(place, distance_km=None) -> dict | None:
+def place_marker(place, distance_km=None, place_filter=None) -> dict | None:
     if place.latitude is None or place.longitude is None:
         return None
     return {
@@ -51,7 +55,7 @@ def place_marker(place, distance_km=None) -> dict | None:
         "type": str(place.get_type_display()),
         "where": place.commune.name if place.commune_id else "",
         "distance_km": round(distance_km, 1) if distance_km is not None else None,
-        **_function_fields(place),
+        **_function_fields(place, place_filter),
     }
 
 
@@ -75,23 +79,23 @@ def stop_marker(stop, fields: dict | None = None) -> dict | None:
     }
 
 
-def stop_markers(place, stops=None) -> list[dict]:
-    fields = _function_fields(place)
+def stop_markers(place, stops=None, place_filter=None) -> list[dict]:
+    fields = _function_fields(place, place_filter)
     markers = (
         stop_marker(stop, fields) for stop in (place.stops.all() if stops is None else stops)
     )
     return [m for m in markers if m]
 
 
-def marker_data(hits) -> dict:
+def marker_data(hits, place_filter=None) -> dict:
     """Markers of search hits: places where they stand, mobile units at their stops."""
     places, stops = [], []
     for hit in hits:
-        marker = place_marker(hit.place, hit.distance_km)
+        marker = place_marker(hit.place, hit.distance_km, place_filter)
         if marker:
             places.append(marker)
         if hit.place.is_mobile:
-            stops += stop_markers(hit.place)
+            stops += stop_markers(hit.place, place_filter=place_filter)
     return {"places": places, "stops": stops}
 
 

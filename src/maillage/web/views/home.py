@@ -41,8 +41,11 @@ def home(request):
         total = len(result)
         shown = result[:MARKERS_LIMIT]
         now = timezone.now()
-        hits = [display.place_row(h.place, h.distance_km, now) for h in shown[:LIST_LIMIT]]
-        markers = marker_data(shown)
+        hits = [
+            display.place_row(h.place, h.distance_km, now, form.place_filter)
+            for h in shown[:LIST_LIMIT]
+        ]
+        markers = marker_data(shown, form.place_filter)
     near = form.place_filter.near if form.place_filter else None
     context = {
         "form": form,

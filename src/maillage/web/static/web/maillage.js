@@ -104,7 +104,7 @@
     node.textContent = "";
     var map = L.map(node, Object.assign({
       center: center, zoom: Number(node.dataset.zoom || 9), zoomControl: false,
-      attributionControl: true, zoomSnap: 0.5,
+      attributionControl: true, zoomSnap: 0.25,
     }, options || {}));
     L.control.zoom({ zoomInTitle: "Zoomer", zoomOutTitle: "Dézoomer" }).addTo(map);
     frenchControls(map);
@@ -144,6 +144,11 @@
     var markers = L.featureGroup().addTo(map);
     var nearLayer = L.layerGroup().addTo(map);
     var lastKey = null;
+    var territory = null; // the bounds of the communes' boundaries, once loaded
+    var touched = false; // the person moved the map: leave the view alone
+    ["mousedown", "touchstart", "wheel", "keydown"].forEach(function (type) {
+      node.addEventListener(type, function () { touched = true; }, { passive: true });
+    });
     var help = document.getElementById("map-help");
     if (help) help.hidden = false;
 
@@ -188,6 +193,10 @@
             },
           }).addTo(boundaries);
           boundaries.bringToBack();
+          territory = boundaries.getBounds();
+          if (!touched && lastKey === JSON.stringify([null, null]) && territory.isValid()) {
+            map.fitBounds(territory, { padding: [10, 10] });
+          }
         })
         .catch(function () { /* the map still works without boundaries */ });
     });
@@ -202,12 +211,14 @@
           interactive: false, keyboard: false, zIndexOffset: 1000,
         }).addTo(nearLayer);
       }
-      var key = JSON.stringify([data.near, data.commune && data.commune.url]);
+      var key = JSON.stringify([data.near || null, (data.commune && data.commune.url) || null]);
       if (key !== lastKey) {
         if (data.commune && data.commune.bounds) {
           map.fitBounds(data.commune.bounds, { padding: [30, 30], maxZoom: 12 });
         } else if (data.near) {
           map.setView(data.near, 11);
+        } else if (territory && territory.isValid()) {
+          map.fitBounds(territory, { padding: [10, 10] });
         } else if (points.length) {
           map.fitBounds(points, { padding: [30, 30], maxZoom: 12 });
         }
@@ -270,6 +281,17 @@
       else map.fitBounds(bounds, { padding: [20, 20], maxZoom: 14 });
     }
   }
+
+  /* Shorter, shareable addresses: htmx leaves out the form's empty fields. */
+  document.addEventListener("htmx:config:request", function (e) {
+    var request = e.detail && e.detail.ctx && e.detail.ctx.request;
+    var body = request && request.body;
+    if (!body || typeof body.forEach !== "function") return;
+    var kept = [];
+    body.forEach(function (value, key) { if (value !== "") kept.push([key, value]); });
+    Array.from(new Set(Array.from(body.keys()))).forEach(function (key) { body.delete(key); });
+    kept.forEach(function (pair) { body.append(pair[0], pair[1]); });
+  });
 
   function init() {
     if (!window.L) return;
