@@ -101,7 +101,9 @@ class CoverageResult:
         order = np.lexsort((-self.cost[idx], -self.weights[idx]))
         return idx[order]
 
-    def underserved_table(self, threshold: float | None = None, limit: int | None = None) -> list[dict[str, Any]]:
+    def underserved_table(
+        self, threshold: float | None = None, limit: int | None = None
+    ) -> list[dict[str, Any]]:
         """The underserved demand points as dicts (id, name, weight, cost, nearest id)."""
         idx = self.underserved(threshold)[:limit]
         near = self.nearest_id
@@ -230,7 +232,10 @@ def coverage_by_function(
         assert facilities.functions is not None
         functions = sorted(set().union(*facilities.functions)) if len(facilities) else []
     if isinstance(functions, dict):
-        return {k: coverage(demand, facilities, model, function=list(v), **kw) for k, v in functions.items()}
+        return {
+            k: coverage(demand, facilities, model, function=list(v), **kw)
+            for k, v in functions.items()
+        }
     return {f: coverage(demand, facilities, model, function=f, **kw) for f in functions}
 
 

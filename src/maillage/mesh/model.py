@@ -261,9 +261,7 @@ class Facilities:
         self.xy = _as_xy(self.xy) if n else np.zeros((0, 2))
         if self.xy.shape[0] != n:
             raise ValueError("ids and xy must have the same length")
-        self.functions = tuple(
-            frozenset(f) for f in _tuple_of(self.functions, n, frozenset())
-        )
+        self.functions = tuple(frozenset(f) for f in _tuple_of(self.functions, n, frozenset()))
         self.kinds = np.asarray([""] * n if self.kinds is None else self.kinds, dtype=str)
         if len(self.kinds) != n:
             raise ValueError("kinds must have one entry per facility")
@@ -277,7 +275,9 @@ class Facilities:
             raise ValueError("groups must have one entry per facility")
 
     @classmethod
-    def from_lonlat(cls, ids: Sequence[str], lon: ArrayLike, lat: ArrayLike, **kw: Any) -> Facilities:
+    def from_lonlat(
+        cls, ids: Sequence[str], lon: ArrayLike, lat: ArrayLike, **kw: Any
+    ) -> Facilities:
         return cls(np.asarray(ids, dtype=str), project_lonlat(lon, lat), **kw)
 
     @classmethod

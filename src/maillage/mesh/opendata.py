@@ -24,7 +24,15 @@ from pathlib import Path
 import numpy as np
 import shapely
 
-from .model import ZONE_OFFSET_M, ZONES, Availability, DemandPoints, Facilities, _transformer, zone_of
+from .model import (
+    ZONE_OFFSET_M,
+    ZONES,
+    Availability,
+    DemandPoints,
+    Facilities,
+    _transformer,
+    zone_of,
+)
 
 #: France Services offer orientation towards public services and digital mediation.
 FRANCE_SERVICES_FUNCTIONS = frozenset({"public-service-orientation", "digital-mediation"})
@@ -45,16 +53,14 @@ def default_data_dir() -> Path:
     raise FileNotFoundError("open data not found: set MAILLAGE_OPEN_DATA")
 
 
-def read_populations(path: str | Path, types: Iterable[str] = ("commune-actuelle",)) -> dict[str, int]:
+def read_populations(
+    path: str | Path, types: Iterable[str] = ("commune-actuelle",)
+) -> dict[str, int]:
     """INSEE code -> municipal population of the COG entries of the given ``types``."""
     keep = set(types)
     with open(path, encoding="utf-8") as fh:
         data = json.load(fh)
-    return {
-        str(c["code"]): int(c.get("population") or 0)
-        for c in data
-        if c.get("type") in keep
-    }
+    return {str(c["code"]): int(c.get("population") or 0) for c in data if c.get("type") in keep}
 
 
 @dataclass(eq=False)
@@ -120,7 +126,11 @@ def load_communes(
     if populations is None:
         populations = read_populations(d / "communes-population-cog.json")
     codes, names, geoms = read_communes_geojson(_feature_files(d, departements))
-    xy = shapely.get_coordinates(shapely.centroid(project_geometries(geoms))) if len(geoms) else np.zeros((0, 2))
+    xy = (
+        shapely.get_coordinates(shapely.centroid(project_geometries(geoms)))
+        if len(geoms)
+        else np.zeros((0, 2))
+    )
     missing = [c for c in codes if c not in populations]
     w = np.array([populations.get(c, 0) for c in codes], dtype=float)
     return Communes(DemandPoints(np.array(codes), xy, w, np.array(names)), missing)

@@ -42,7 +42,7 @@ import numpy as np
 import scipy.sparse as sp
 from numpy.typing import NDArray
 
-from .model import Availability, DemandPoints, Facilities, FloatArray, IntArray
+from .model import DemandPoints, Facilities, FloatArray, IntArray, mobile_unit
 from .travel import TravelModel
 
 # --------------------------------------------------------------------------------------
@@ -132,16 +132,16 @@ class CoverInstance:
 
 
 def _csr(rows: IntArray, cols: IntArray, shape: tuple[int, int]) -> sp.csr_matrix:
-    a = sp.csr_matrix(
-        (np.ones(len(rows), dtype=np.float64), (rows, cols)), shape=shape
-    )
+    a = sp.csr_matrix((np.ones(len(rows), dtype=np.float64), (rows, cols)), shape=shape)
     a.sum_duplicates()
     a.data[:] = 1.0
     a.sort_indices()
     return a
 
 
-def _merge_rows(A: sp.csr_matrix, w: FloatArray, rng: np.random.Generator) -> tuple[sp.csr_matrix, FloatArray]:
+def _merge_rows(
+    A: sp.csr_matrix, w: FloatArray, rng: np.random.Generator
+) -> tuple[sp.csr_matrix, FloatArray]:
     """Merge identical rows (same set of columns), adding their weights."""
     n = A.shape[0]
     if n <= 1:
@@ -159,7 +159,10 @@ def _merge_rows(A: sp.csr_matrix, w: FloatArray, rng: np.random.Generator) -> tu
     if (A - rep[inv]).count_nonzero() != 0:
         groups: dict[tuple[int, ...], int] = {}
         inv = np.array(
-            [groups.setdefault(tuple(A.indices[A.indptr[i] : A.indptr[i + 1]]), len(groups)) for i in range(n)]
+            [
+                groups.setdefault(tuple(A.indices[A.indptr[i] : A.indptr[i + 1]]), len(groups))
+                for i in range(n)
+            ]
         )
         first = np.unique(inv, return_index=True)[1]
         rep = A[first]
@@ -238,7 +241,12 @@ def build_instance(
             if A.shape == before:
                 break
     integral = bool(np.all(np.abs(w_all - np.round(w_all)) == 0))
-    stats.update(rows=int(A.shape[0]), cols=int(A.shape[1]), nnz=int(A.nnz), reduce_s=time.perf_counter() - t0)
+    stats.update(
+        rows=int(A.shape[0]),
+        cols=int(A.shape[1]),
+        nnz=int(A.nnz),
+        reduce_s=time.perf_counter() - t0,
+    )
     return CoverInstance(A.tocsr(), w, colmap, base, total, unreachable, integral, stats)
 
 
@@ -247,7 +255,9 @@ def build_instance(
 # --------------------------------------------------------------------------------------
 
 
-def _greedy(inst: CoverInstance, k: int, fixed: Sequence[int] = ()) -> tuple[list[int], list[float]]:
+def _greedy(
+    inst: CoverInstance, k: int, fixed: Sequence[int] = ()
+) -> tuple[list[int], list[float]]:
     """Lazy greedy (CELF): up to ``k`` columns, each the largest marginal gain."""
     A = inst.A.tocsc()
     w = inst.w
@@ -382,7 +392,9 @@ def lagrangian_bound(
         tau = scale * frac
         last = [z]
 
-        def fg(zz: FloatArray, tau: float = tau, last: list[FloatArray] = last) -> tuple[float, FloatArray]:
+        def fg(
+            zz: FloatArray, tau: float = tau, last: list[FloatArray] = last
+        ) -> tuple[float, FloatArray]:
             if time.perf_counter() > deadline:
                 raise _Stop
             lm, mu = zz[:n], zz[n]
@@ -397,7 +409,11 @@ def lagrangian_bound(
 
         try:
             res = minimize(
-                fg, z, jac=True, method="L-BFGS-B", bounds=bounds,
+                fg,
+                z,
+                jac=True,
+                method="L-BFGS-B",
+                bounds=bounds,
                 options={"maxiter": iterations, "maxcor": 20},
             )
             z = res.x
@@ -651,7 +667,14 @@ def _order_by_gain(inst: CoverInstance, sel: Sequence[int]) -> tuple[list[int], 
     out: list[int] = []
     gains: list[float] = []
     while rest:
-        g = [float(inst.w[A.indices[A.indptr[j] : A.indptr[j + 1]]][~covered[A.indices[A.indptr[j] : A.indptr[j + 1]]]].sum()) for j in rest]
+        g = [
+            float(
+                inst.w[A.indices[A.indptr[j] : A.indptr[j + 1]]][
+                    ~covered[A.indices[A.indptr[j] : A.indptr[j + 1]]]
+                ].sum()
+            )
+            for j in rest
+        ]
         b = int(np.argmax(g))
         j = rest.pop(b)
         out.append(j)
@@ -714,7 +737,14 @@ def solve_instance(
             sel, val = bsel, bval
         ub = min(ub, floor(bub))
         proven = proven or val >= ub - tol
-        return sel, val, max(ub, val), proven, "branch-and-bound" + ("" if proven else " (time limit)"), stats
+        return (
+            sel,
+            val,
+            max(ub, val),
+            proven,
+            "branch-and-bound" + ("" if proven else " (time limit)"),
+            stats,
+        )
     if exact is True:
         msel, mval, mbound, proven = _solve_mip(inst, k, sel, deadline)
         stats["mip_s"] = time.perf_counter() - t0
@@ -787,13 +817,211 @@ def recommend(
     )
 
 
+# --------------------------------------------------------------------------------------
+# Set covering: the fewest new places for a target share
+# --------------------------------------------------------------------------------------
+
+
+@dataclass(eq=False)
+class SetCoverResult:
+    """The fewest new places so that ``target_share`` of the weight is within the
+    threshold (see :func:`set_cover`)."""
+
+    chosen: IntArray
+    chosen_ids: NDArray[np.str_]
+    gains: FloatArray
+    #: number of new places (``len(chosen)``)
+    n_new: int
+    #: proven lower bound on that number (equal when proven optimal)
+    lower_bound: int
+    covered_weight: float
+    base_weight: float
+    total_weight: float
+    target_share: float
+    #: False when even every candidate together cannot reach the target
+    feasible: bool
+    proven_optimal: bool
+    method: str
+    threshold: float
+    unit: str
+    seconds: float
+    stats: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def share(self) -> float:
+        return self.covered_weight / self.total_weight if self.total_weight else 0.0
+
+    def summary(self) -> dict[str, Any]:
+        return {
+            "chosen": [str(c) for c in self.chosen_ids],
+            "gains": [float(g) for g in self.gains],
+            "n_new": self.n_new,
+            "lower_bound": self.lower_bound,
+            "covered_weight": self.covered_weight,
+            "share": self.share,
+            "target_share": self.target_share,
+            "feasible": self.feasible,
+            "proven_optimal": self.proven_optimal,
+            "method": self.method,
+            "threshold": self.threshold,
+            "unit": self.unit,
+            "seconds": self.seconds,
+        }
+
+
+def set_cover(
+    demand: DemandPoints,
+    existing: Facilities | None,
+    candidates: Facilities,
+    model: TravelModel,
+    threshold: float,
+    target_share: float,
+    *,
+    time_limit: float = 30.0,
+    exact: bool | None = None,
+) -> SetCoverResult:
+    """The fewest ``candidates`` to add, ``existing`` places kept, so that at least
+    ``target_share`` (0..1) of the weight lies within ``threshold``.
+
+    Greedy gives a feasible count; a bisection on k with :func:`solve_instance` then
+    lowers it: k is enough when the best k sites reach the target, not enough when a
+    proven upper bound falls short. The answer states the proven lower bound."""
+    t0 = time.perf_counter()
+    deadline = t0 + time_limit
+    if not 0.0 <= target_share <= 1.0:
+        raise ValueError("target_share must be between 0 and 1")
+    inst = build_instance(demand, existing, candidates, model, threshold)
+    tol = 1e-9 * max(1.0, inst.total)
+    need = target_share * inst.total - inst.base - tol  # weight to add (reduced objective)
+    stats: dict[str, Any] = dict(inst.stats)
+
+    def result(
+        sel: Sequence[int], lower: int, feasible: bool, proven: bool, method: str
+    ) -> SetCoverResult:
+        order, gains = _order_by_gain(inst, sel)
+        chosen = inst.cols[np.asarray(order, dtype=np.intp)] if order else np.zeros(0, np.intp)
+        return SetCoverResult(
+            chosen=chosen,
+            chosen_ids=candidates.ids[chosen],
+            gains=np.asarray(gains, dtype=float),
+            n_new=len(chosen),
+            lower_bound=int(lower),
+            covered_weight=inst.base + _value(inst, order),
+            base_weight=inst.base,
+            total_weight=inst.total,
+            target_share=float(target_share),
+            feasible=feasible,
+            proven_optimal=proven,
+            method=method,
+            threshold=float(threshold),
+            unit=model.unit,
+            seconds=time.perf_counter() - t0,
+            stats=stats,
+        )
+
+    if need <= 0:
+        return result([], 0, True, True, "existing places suffice")
+    # greedy until the target (or until nothing more can be added)
+    sel, gains = _greedy(inst, inst.n_cols)
+    acc = np.cumsum(gains) if gains else np.zeros(0)
+    reach_idx = np.flatnonzero(acc >= need)
+    if reach_idx.size == 0:
+        return result(
+            sel, len(sel), False, False, "infeasible: every useful candidate is not enough"
+        )
+    hi = int(reach_idx[0]) + 1
+    best = sel[:hi]
+    # cheap lower bound: the heaviest columns
+    colw = np.sort(np.asarray(inst.A.T @ inst.w).ravel())[::-1]
+    # the largest k known to be insufficient: even the k heaviest columns fall short
+    lo = int(np.searchsorted(np.cumsum(colw), need))
+    method = "greedy"
+    while hi - lo > 1 and time.perf_counter() < deadline:
+        mid = (lo + hi) // 2
+        remaining = deadline - time.perf_counter()
+        s, v, ub, proven, m, _st = solve_instance(inst, mid, time_limit=remaining, exact=exact)
+        if v >= need:
+            hi, best, method = mid, s, "bisection on k (" + m + ")"
+        elif ub < need:
+            lo, method = mid, "bisection on k (" + m + ")"
+        else:
+            break
+    stats["bisection_s"] = time.perf_counter() - t0
+    return result(best, lo + 1, True, hi == lo + 1, method)
+
+
+# --------------------------------------------------------------------------------------
+# Mobile unit: the stops, per weekday
+# --------------------------------------------------------------------------------------
+
+
+@dataclass(eq=False)
+class MobilePlan:
+    """A mobile unit's stops per weekday (see :func:`mobile_stops`)."""
+
+    #: weekday (0 = Monday) -> indices into the candidates
+    days: dict[int, list[int]]
+    #: weekday -> ids of those candidates
+    day_ids: dict[int, list[str]]
+    #: weekday -> weight newly reached by that day's stops (not covered by the existing
+    #: places nor by the stops of the days listed before)
+    day_gains: dict[int, float]
+    recommendation: Recommendation
+    #: the plan as facilities (one per stop, available on its weekday), for coverage()
+    facilities: Facilities
+
+
+def mobile_stops(
+    demand: DemandPoints,
+    existing: Facilities | None,
+    candidates: Facilities,
+    model: TravelModel,
+    threshold: float,
+    *,
+    weekdays: Sequence[int] = (0, 1, 2, 3, 4),
+    stops_per_day: int = 1,
+    unit: str = "mobile-unit",
+    functions: Iterable[str] = (),
+    time_limit: float = 30.0,
+) -> MobilePlan:
+    """Where a mobile unit should stop, per weekday, to reach the most people not yet
+    within ``threshold`` of a place: the best ``len(weekdays) * stops_per_day`` stops
+    (a maximal covering problem, solved as :func:`recommend`), given to the days in
+    decreasing order of what they add (the first day gets the stops reaching the most)."""
+    k = len(weekdays) * stops_per_day
+    rec = recommend(demand, existing, candidates, model, threshold, k, time_limit=time_limit)
+    order = [int(c) for c in rec.chosen]
+    gains = [float(g) for g in rec.gains]
+    days: dict[int, list[int]] = {}
+    day_gains: dict[int, float] = {}
+    for d_i, day in enumerate(weekdays):
+        sl = slice(d_i * stops_per_day, (d_i + 1) * stops_per_day)
+        days[int(day)] = order[sl]
+        day_gains[int(day)] = float(sum(gains[sl]))
+    stops = [
+        (f"{unit}-{day}-{candidates.ids[j]}", candidates.xy[j], (day,))
+        for day, js in days.items()
+        for j in js
+    ]
+    fac = mobile_unit(unit, stops, functions=functions)
+    return MobilePlan(
+        days=days,
+        day_ids={d: [str(candidates.ids[j]) for j in js] for d, js in days.items()},
+        day_gains=day_gains,
+        recommendation=rec,
+        facilities=fac,
+    )
+
+
 __all__ = [
     "CoverInstance",
+    "MobilePlan",
     "Recommendation",
+    "SetCoverResult",
     "build_instance",
     "lagrangian_bound",
+    "mobile_stops",
     "recommend",
+    "set_cover",
     "solve_instance",
 ]
-
-_ = (Iterable, Availability)

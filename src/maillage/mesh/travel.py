@@ -267,7 +267,11 @@ class ODMatrix(TravelModel):
             return cls.from_pairs([], [], [])
         header = [h.strip().lower() for h in rows[0]]
         scale = 1.0
-        if origin in header and destination in header and (minutes in header or "seconds" in header):
+        if (
+            origin in header
+            and destination in header
+            and (minutes in header or "seconds" in header)
+        ):
             io, id_ = header.index(origin), header.index(destination)
             if minutes in header:
                 im = header.index(minutes)
