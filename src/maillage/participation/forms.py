@@ -128,7 +128,7 @@ class PlaceProposalForm(HoneypotMixin, forms.ModelForm):
             "latitude": _("Facultatif, en degrés décimaux (44.5176)."),
             "longitude": _("Facultatif, en degrés décimaux (3.5019)."),
         }
-        labels = {"latitude": _("latitude"), "longitude": _("longitude")}
+        labels = {"latitude": _("Latitude"), "longitude": _("Longitude")}
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -227,7 +227,7 @@ class PlaceEditForm(forms.ModelForm):
 
 class PlaceFunctionForm(forms.ModelForm):
     audiences = forms.MultipleChoiceField(
-        label=_("publics"),
+        label=_("Publics"),
         choices=Audience.choices,
         required=False,
         widget=forms.CheckboxSelectMultiple,
@@ -236,7 +236,7 @@ class PlaceFunctionForm(forms.ModelForm):
     class Meta:
         model = PlaceFunction
         fields = ("function", "opening_hours", "audiences", "conditions", "fee")
-        labels = {"function": _("fonction")}
+        labels = {"function": _("Fonction")}
 
     def clean_opening_hours(self):
         return validate_hours(self.cleaned_data.get("opening_hours", ""))
