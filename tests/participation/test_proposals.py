@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from maillage.participation import services
@@ -269,3 +269,19 @@ def test_coordinator_accepts_from_the_queue(client, mende, coordinator, mailbox)
     assert "Proposition acceptée" in response.content.decode()
     assert Place.objects.filter(slug="la-fabrique-du-causse").exists()
     assert len(mailbox.to("basile@example.org")) == 1
+
+
+def test_a_correction_is_not_blocked_by_an_old_invalid_value(atelier, coordinator):
+    Place.objects.filter(pk=atelier.pk).update(email="pas-une-adresse")  # as imported
+    proposal = services.propose_correction(atelier, {"phone": "04 66 65 00 00"}, email="a@b.org")
+    services.accept_proposal(proposal, by=coordinator)
+    atelier.refresh_from_db()
+    assert atelier.phone == "04 66 65 00 00"
+
+
+def test_an_invalid_proposed_value_is_refused_at_acceptance(atelier, coordinator):
+    proposal = services.propose_correction(atelier, {"latitude": 123.0}, email="a@b.org")
+    with pytest.raises(ValidationError):
+        services.accept_proposal(proposal, by=coordinator)
+    proposal.refresh_from_db()
+    assert proposal.is_pending

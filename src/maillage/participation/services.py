@@ -141,6 +141,16 @@ def _apply_fields(place: Place, values: Mapping[str, Any], fields: Iterable[str]
             setattr(place, field, value)
 
 
+def _validate(instance: models.Model, fields: Iterable[str]) -> None:
+    """Validate only ``fields`` of ``instance``: a correction must not be refused
+    because of an old value it does not touch (imported data is what it is)."""
+    fields = set(fields)
+    instance.full_clean(
+        exclude=[f.name for f in instance._meta.fields if f.name not in fields],
+        validate_unique=False,
+    )
+
+
 def _set_functions(place: Place, slugs: Iterable[str], by, reason: str) -> None:
     """Make ``place`` offer exactly the functions ``slugs`` (unknown slugs are ignored)."""
     wanted = set(slugs)
@@ -233,7 +243,7 @@ def accept_proposal(proposal: Proposal, *, by) -> Place:
         else:
             place = Place.objects.select_for_update().get(pk=proposal.place_id)
         _apply_fields(place, changes, PROPOSABLE_FIELDS)
-        place.full_clean(exclude=["slug"], validate_unique=False)
+        _validate(place, PROPOSABLE_FIELDS if place.pk is None else changes)
         _history(place, by, reason).save()
         if FUNCTIONS in changes:
             _set_functions(place, changes[FUNCTIONS], by, reason)
@@ -428,7 +438,7 @@ def edit_place(
         place = Place.objects.select_for_update().get(pk=place.pk)
         _apply_fields(place, fields, EDITABLE_FIELDS)
         place.last_checked_at = now or timezone.now()
-        place.full_clean(validate_unique=False)
+        _validate(place, fields)
         _history(place, by, reason).save()
         for kind, rows in (
             ("functions", functions),
