@@ -79,4 +79,4 @@ def test_remind_stale_command_takes_days(atelier, host, mailbox):
     call_command("remind_stale", "--days", "7", stdout=out)
     call_command("remind_stale", "--days", "7", stdout=out)
     assert len(mailbox.to(host.email)) == 1
-    assert "1 lieu(x) rappelé(s)" in out.getvalue()
+    assert "1 lieu(x) rappelé(s) à 1 hôte(s)." in out.getvalue()

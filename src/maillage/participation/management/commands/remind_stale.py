@@ -4,6 +4,7 @@ checked for N days (MAILLAGE_STALE_AFTER_DAYS by default). Safe to run daily."""
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 
 from maillage.participation.services import remind_stale
@@ -22,7 +23,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, days: int, **options):
         reminders = remind_stale(days=days)
-        self.stdout.write(
-            f"{len(reminders)} lieu(x) rappelé(s) à leurs hôtes "
-            f"({sum(r.recipients for r in reminders)} destinataire(s))."
+        hosts = (
+            get_user_model()
+            .objects.filter(hosted_places__in=[r.place_id for r in reminders], is_active=True)
+            .distinct()
+            .count()
         )
+        self.stdout.write(f"{len(reminders)} lieu(x) rappelé(s) à {hosts} hôte(s).")
