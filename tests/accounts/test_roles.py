@@ -6,7 +6,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.urls import reverse
 from participation.fixtures import make_user
 
-from maillage.accounts.models import Role
+from maillage.accounts.models import Role, User
 
 
 def test_host_edits_only_their_places(atelier, telecentre, host):
@@ -81,3 +81,23 @@ def test_my_account_needs_login(client):
     response = client.get(reverse("accounts:account"))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("accounts:login"))
+
+
+def test_admin_creates_a_coordinator_in_the_django_admin(client):
+    admin = make_user("admin", Role.ADMIN)
+    client.force_login(admin)
+    response = client.post(
+        reverse("admin:accounts_user_add"),
+        {
+            "username": "lozere-dev",
+            "email": "coordination@lozere-developpement.example",
+            "display_name": "Lozère Développement",
+            "role": Role.COORDINATOR,
+            "usable_password": "true",
+            "password1": "une-phrase-de-passe-lozere-48",
+            "password2": "une-phrase-de-passe-lozere-48",
+        },
+    )
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    created = User.objects.get(username="lozere-dev")
+    assert created.role == Role.COORDINATOR and created.is_staff and created.can_moderate

@@ -37,7 +37,15 @@ class UserAdmin(DjangoUserAdmin):
             None,
             {
                 "classes": ("wide",),
-                "fields": ("username", "email", "display_name", "role", "password1", "password2"),
+                "fields": (
+                    "username",
+                    "email",
+                    "display_name",
+                    "role",
+                    "usable_password",
+                    "password1",
+                    "password2",
+                ),
             },
         ),
     )
