@@ -131,9 +131,10 @@ def _upsert_place(spec: dict, today: dt.date) -> tuple[Place, str]:
         values["postal_code"] = Commune.objects.get(code=spec["commune"]).main_postal_code
     place = Place.objects.filter(source=SOURCE, source_id=spec["slug"]).first()
     if place is None:
-        place = Place.objects.create(
-            source=SOURCE, source_id=spec["slug"], slug=spec["slug"], **values
-        )
+        slug = spec["slug"]
+        if Place.objects.filter(slug=slug).exists():  # taken by a real place: keep both
+            slug = f"{slug}-exemple"
+        place = Place.objects.create(source=SOURCE, source_id=spec["slug"], slug=slug, **values)
         status = "created"
     else:
         changed = [name for name, value in values.items() if getattr(place, name) != value]

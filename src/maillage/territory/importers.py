@@ -30,6 +30,7 @@ import shapely
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from pyproj import Transformer
 from tqdm import tqdm
 
@@ -43,9 +44,9 @@ CURRENT = "commune-actuelle"
 _TO_L93 = Transformer.from_crs(4326, 2154, always_xy=True)
 _FROM_L93 = Transformer.from_crs(2154, 4326, always_xy=True)
 FORMER_KINDS = {
-    "commune-deleguee": "commune déléguée",
-    "commune-associee": "commune associée",
-    "arrondissement-municipal": "arrondissement municipal",
+    "commune-deleguee": gettext_lazy("commune déléguée"),
+    "commune-associee": gettext_lazy("commune associée"),
+    "arrondissement-municipal": gettext_lazy("arrondissement municipal"),
 }
 COMPARED_FIELDS = [
     "name",
@@ -388,7 +389,7 @@ def _mismatches(reading: Reading, report: CommuneImport) -> None:
         note = ""
         if code in reading.former:
             kind, parent = reading.former[code]
-            note = FORMER_KINDS.get(kind, kind)
+            note = str(FORMER_KINDS.get(kind, kind))
             if parent:
                 parent_name = names.get(parent, "")
                 note += _(" de %(code)s %(name)s") % {"code": parent, "name": parent_name}
