@@ -208,3 +208,13 @@ def test_edit_form_lists_only_formsets_it_knows():
         "stops",
     ]
     assert "people" in PlaceEditForm.base_fields
+
+
+def test_only_mobile_units_see_their_stops(client, atelier, host):
+    client.force_login(host)
+    names = [name for name, _l, _fs in client.get(edit_url(atelier)).context["formsets"]]
+    assert "stops" not in names
+    atelier.is_mobile = True
+    atelier.save()
+    names = [name for name, _l, _fs in client.get(edit_url(atelier)).context["formsets"]]
+    assert "stops" in names

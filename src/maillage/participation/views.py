@@ -179,9 +179,12 @@ def edit_place(request, slug):
     place = _editable_place(request, slug)
     data = request.POST or None
     form = PlaceEditForm(data, instance=Place.objects.get(pk=place.pk))
+    # Stops only matter to mobile units: other places do not see that section.
+    shows_stops = place.is_mobile or place.stops.exists()
     formsets = [
         (name, legend, formset_class(data, instance=place, prefix=name))
         for name, legend, formset_class in FORMSETS
+        if name != "stops" or shows_stops
     ]
     if (
         request.method == "POST"
