@@ -98,3 +98,41 @@ def test_visitor_proposes_a_place_a_coordinator_accepts_it_and_it_has_its_page(
     assert page.locator("h1").inner_text().strip() == "Le Café des Cévennes"
     assert "Un café associatif avec une salle pour travailler." in page.content()
     assert console_errors == []
+
+
+def test_host_fixes_hours_typed_wrong_and_the_page_says_it_is_checked(
+    page, live_server, network, mailbox, axe_source
+):
+    console_errors = watch_console(page)
+    host = User.objects.create_user(
+        username="murielle", email="murielle@example.org", password=PASSWORD
+    )
+    place = Place.objects.create(
+        name="Télécentre de Florac",
+        slug="telecentre-florac",
+        type="telecentre",
+        commune=Commune.objects.get(code="48061"),
+        opening_hours="Mo-Fr 09:00-17:00",
+    )
+    place.hosts.add(host)
+
+    page.goto(live_server.url + f"/compte/connexion/?next=/contribuer/lieux/{place.slug}/modifier/")
+    page.get_by_label("Identifiant ou adresse e-mail").fill("murielle")
+    page.get_by_label("Mot de passe").fill(PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    hours = page.get_by_label("Horaires (syntaxe OpenStreetMap)", exact=True)
+    hours.fill("lundi-vendredi 9h-17h")
+    page.get_by_role("button", name="Enregistrer", exact=True).click()
+
+    page.get_by_text("Ces horaires ne sont pas compris").first.wait_for()
+    assert hours.input_value() == "lundi-vendredi 9h-17h"
+    assert hours.get_attribute("aria-invalid") == "true"
+    assert serious_violations(page, axe_source) == []
+
+    hours.fill("Mo-Fr 09:00-12:00,14:00-17:00; PH off")
+    page.get_by_role("button", name="Enregistrer", exact=True).click()
+    page.get_by_text("La page est marquée comme vérifiée").wait_for()
+    place.refresh_from_db()
+    assert place.opening_hours == "Mo-Fr 09:00-12:00,14:00-17:00; PH off"
+    assert place.last_checked_at is not None
+    assert console_errors == []
