@@ -83,16 +83,31 @@ def _page(browser, requests_made, viewport):
     return context, page
 
 
+# Pages depend on the database so that they close before it is flushed (a page
+# still fetching during the flush locks SQLite's tables).
+
+
 @pytest.fixture
-def page(browser, requests_made):
+def page(browser, requests_made, transactional_db):
     context, page = _page(browser, requests_made, DESKTOP)
     yield page
     context.close()
     assert requests_made.third_party() == []
 
 
+def watch_errors(page) -> list[str]:
+    """Script errors and CSP violations of ``page`` from now on (they only show in the console)."""
+    errors: list[str] = []
+    page.on(
+        "console",
+        lambda message: message.type == "error" and errors.append(message.text),
+    )
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    return errors
+
+
 @pytest.fixture
-def open_page(browser, requests_made):
+def open_page(browser, requests_made, transactional_db):
     """Open pages at a chosen size: ``open_page(viewport)``."""
     contexts = []
 

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from .conftest import DESKTOP, PHONE, screenshot, serious_violations
+from .conftest import DESKTOP, PHONE, screenshot, serious_violations, watch_errors
 
 pytestmark = pytest.mark.browser
 
@@ -18,6 +18,7 @@ def wait_for_map(page):
 
 
 def test_home_shows_markers_and_a_filter_narrows_them(page, live_server, lozere):
+    errors = watch_errors(page)
     page.goto(live_server.url + "/")
     wait_for_map(page)
     # five located places plus the mobile unit's two stops
@@ -37,6 +38,7 @@ def test_home_shows_markers_and_a_filter_narrows_them(page, live_server, lozere)
     page.wait_for_selector("h1")
     assert page.locator("h1").text_content().strip() == "Fablab de Florac"
     wait_for_map(page)
+    assert errors == []  # no script error, no CSP violation
 
 
 def test_a_commune_typed_sorts_places_by_distance(page, live_server, lozere):
@@ -79,13 +81,20 @@ def test_pages_have_no_serious_accessibility_violation(
     open_page, live_server, lozere, axe_source, size
 ):
     page = open_page(DESKTOP if size == "ordinateur" else PHONE)
+    errors = watch_errors(page)
     problems = {}
     for name, path in PAGES.items():
         response = page.goto(live_server.url + path)
         assert response.status == 200, path
         page.wait_for_load_state("networkidle")
         screenshot(page, f"{name}-{size}")
+        widths = page.evaluate(
+            "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+        )
+        if widths[0] > widths[1]:
+            problems.setdefault(name, []).append(f"wider than the screen: {widths}")
         violations = serious_violations(page, axe_source)
         if violations:
-            problems[name] = violations
+            problems.setdefault(name, []).extend(violations)
     assert problems == {}
+    assert errors == []
