@@ -162,6 +162,9 @@ MAILLAGE_OPEN_DATA = env.get("MAILLAGE_OPEN_DATA", "")
 # empty: the defaults of maillage.opendata.sources (see docs/data.md).
 MAILLAGE_FRANCE_SERVICES_URL = env.get("MAILLAGE_FRANCE_SERVICES_URL", "")
 MAILLAGE_GEO_API_COMMUNES_URL = env.get("MAILLAGE_GEO_API_COMMUNES_URL", "")
+# The public address of this instance, for links in e-mails sent outside a request
+# (moderation decisions, reminders, newsletters): e.g. https://lieux.example.org
+MAILLAGE_SITE_URL = env.get("MAILLAGE_SITE_URL", "http://127.0.0.1:8000")
 # Days after which a place's page counts as not checked, and its hosts are reminded.
 MAILLAGE_STALE_AFTER_DAYS = int(env.get("MAILLAGE_STALE_AFTER_DAYS", "180"))
 
