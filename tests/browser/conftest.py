@@ -73,9 +73,13 @@ def requests_made():
     return Requests()
 
 
-def _page(browser, requests_made, viewport):
+def _page(browser, requests_made, viewport, javascript=True):
     context = browser.new_context(
-        viewport=viewport, locale="fr-FR", timezone_id="Europe/Paris", service_workers="block"
+        viewport=viewport,
+        locale="fr-FR",
+        timezone_id="Europe/Paris",
+        service_workers="block",
+        java_script_enabled=javascript,
     )
     page = context.new_page()
     page.on("request", lambda request: requests_made.append(request.url))
@@ -108,11 +112,11 @@ def watch_errors(page) -> list[str]:
 
 @pytest.fixture
 def open_page(browser, requests_made, transactional_db):
-    """Open pages at a chosen size: ``open_page(viewport)``."""
+    """Open pages at a chosen size, with or without JavaScript: ``open_page(PHONE, javascript=False)``."""
     contexts = []
 
-    def opener(viewport):
-        context, page = _page(browser, requests_made, viewport)
+    def opener(viewport, javascript=True):
+        context, page = _page(browser, requests_made, viewport, javascript)
         contexts.append(context)
         return page
 

@@ -1,11 +1,15 @@
 """The public pages in a real browser: map, filters, place and commune pages,
-no request to any other host, and no serious accessibility violation."""
+no request to any other host, and no serious accessibility violation.
+
+Waits use Playwright's ``expect`` on locators: ``wait_for_function`` evaluates
+a string in the page, which the strict CSP (no 'unsafe-eval') refuses."""
 
 from __future__ import annotations
 
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from .conftest import DESKTOP, PHONE, screenshot, serious_violations, watch_errors
 
@@ -29,7 +33,7 @@ def test_home_shows_markers_and_a_filter_narrows_them(page, live_server, lozere)
 
     with page.expect_response(re.compile(r"function=fablab")):
         page.select_option("#f-function", "fablab")
-    page.wait_for_function("document.querySelectorAll('#results .card').length === 1")
+    expect(page.locator("#results .card")).to_have_count(1)
     assert page.locator(".leaflet-marker-icon .marker").count() == 1
     assert "function=fablab" in page.url
     assert "1 lieu" in page.locator("#results-status").text_content()
@@ -47,15 +51,40 @@ def test_a_commune_typed_sorts_places_by_distance(page, live_server, lozere):
     page.fill("#f-ou", "Villefort")
     with page.expect_response(re.compile(r"ou=Villefort")):
         page.press("#f-ou", "Enter")
-    page.wait_for_function(
-        "document.getElementById('results-title').textContent.includes('Villefort')"
-    )
+    expect(page.locator("#results-title")).to_contain_text("Villefort")
     titles = [t.strip() for t in page.locator("#results .card h3").all_text_contents()]
     # the France Services of Villefort and the mobile unit stopping there come first
     assert set(titles[:2]) == {"France Services de Villefort", "Tiers-truck"}
     assert titles[-1] == "Coworking de Marvejols"  # the farthest
     assert page.locator(".marker--near").count() == 1
     assert page.url.endswith("/?ou=Villefort")  # empty fields left out
+
+
+def test_a_click_on_the_map_searches_around_that_point(page, live_server, lozere):
+    page.goto(live_server.url + "/")
+    wait_for_map(page)
+    box = page.locator("#map").bounding_box()
+    page.mouse.click(box["x"] + box["width"] * 0.6, box["y"] + box["height"] * 0.5)
+    button = page.get_by_role("button", name="Chercher autour de ce point")
+    with page.expect_response(re.compile(r"near=")):
+        button.click()
+    expect(page.locator("#results-title")).to_contain_text("autour du point choisi")
+    assert page.locator(".marker--near").count() == 1
+    assert page.locator("#results .card .distance").count() >= 5
+
+
+def test_the_search_works_without_javascript(open_page, live_server, lozere):
+    page = open_page(PHONE, javascript=False)
+    page.goto(live_server.url + "/")
+    assert "La carte a besoin de JavaScript" in page.locator("#map").text_content()
+    page.fill("#f-ou", "48400")
+    page.select_option("#f-function", "digital-mediation")
+    page.click("button[type=submit]")
+    page.wait_for_url(re.compile(r"ou=48400"))
+    titles = [t.strip() for t in page.locator("#results .card h3").all_text_contents()]
+    assert titles[0] == "Fablab de Florac"
+    assert "lieux autour de Florac Trois Rivières" in page.locator("#results-title").text_content()
+    assert page.locator("#f-ou").input_value() == "48400"  # what was typed stays
 
 
 def test_a_bad_filter_shows_a_message(page, live_server, lozere):
