@@ -21,11 +21,11 @@ from . import hours
 class FunctionFamily(models.Model):
     """A family of the workshop's taxonomy (social link, infrastructure, ...)."""
 
-    slug = models.SlugField(unique=True)
+    slug = models.SlugField(_("identifiant"), unique=True)
     name = models.CharField(_("nom"), max_length=100)
     description = models.TextField(_("description"), blank=True)
     color = models.CharField(_("couleur"), max_length=7, default="#335c67")
-    position = models.PositiveSmallIntegerField(default=0)
+    position = models.PositiveSmallIntegerField(_("ordre"), default=0)
 
     class Meta:
         ordering = ["position", "slug"]
@@ -39,12 +39,17 @@ class FunctionFamily(models.Model):
 class Function(models.Model):
     """A function a place offers, with its pictogram (a Lucide icon name)."""
 
-    slug = models.SlugField(unique=True)
-    family = models.ForeignKey(FunctionFamily, on_delete=models.PROTECT, related_name="functions")
+    slug = models.SlugField(_("identifiant"), unique=True)
+    family = models.ForeignKey(
+        FunctionFamily,
+        on_delete=models.PROTECT,
+        related_name="functions",
+        verbose_name=_("famille"),
+    )
     name = models.CharField(_("nom"), max_length=100)
     description = models.TextField(_("description"), blank=True)
     icon = models.CharField(_("pictogramme"), max_length=50)
-    position = models.PositiveSmallIntegerField(default=0)
+    position = models.PositiveSmallIntegerField(_("ordre"), default=0)
 
     class Meta:
         ordering = ["family__position", "position", "slug"]
@@ -62,12 +67,12 @@ class CharterItem(models.Model):
         COMMON = "common", _("Socle commun")
         SPECIALISATION = "specialisation", _("Spécialisation")
 
-    slug = models.SlugField(unique=True)
-    kind = models.CharField(max_length=20, choices=Kind.choices)
+    slug = models.SlugField(_("identifiant"), unique=True)
+    kind = models.CharField(_("nature"), max_length=20, choices=Kind.choices)
     category = models.CharField(_("catégorie"), max_length=60, blank=True)
     name = models.CharField(_("nom"), max_length=120)
     icon = models.CharField(_("pictogramme"), max_length=50, default="check")
-    position = models.PositiveSmallIntegerField(default=0)
+    position = models.PositiveSmallIntegerField(_("ordre"), default=0)
 
     class Meta:
         ordering = ["kind", "position", "slug"]
@@ -81,10 +86,10 @@ class CharterItem(models.Model):
 class Network(models.Model):
     """A network places belong to (Solozère, France Services, ...)."""
 
-    slug = models.SlugField(unique=True)
+    slug = models.SlugField(_("identifiant"), unique=True)
     name = models.CharField(_("nom"), max_length=120)
-    url = models.URLField(blank=True)
-    description = models.TextField(blank=True)
+    url = models.URLField(_("site web"), blank=True)
+    description = models.TextField(_("description"), blank=True)
 
     class Meta:
         ordering = ["name"]
@@ -154,8 +159,10 @@ class PlaceQuerySet(models.QuerySet):
 
     def in_bbox(self, min_lat, max_lat, min_lon, max_lon):
         return self.filter(
-            latitude__gte=min_lat, latitude__lte=max_lat,
-            longitude__gte=min_lon, longitude__lte=max_lon,
+            latitude__gte=min_lat,
+            latitude__lte=max_lat,
+            longitude__gte=min_lon,
+            longitude__lte=max_lon,
         )
 
     def offering(self, function_slug: str):
@@ -177,9 +184,11 @@ class Place(models.Model):
         ARCHIVED = "archived", _("Archivé")
 
     name = models.CharField(_("nom"), max_length=200)
-    slug = models.SlugField(max_length=220, unique=True)
+    slug = models.SlugField(_("identifiant dans l'adresse"), max_length=220, unique=True)
     type = models.CharField(_("type"), max_length=30, choices=PlaceType.choices, db_index=True)
-    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PUBLISHED, db_index=True)
+    status = models.CharField(
+        _("statut"), max_length=20, choices=Status.choices, default=Status.PUBLISHED, db_index=True
+    )
     summary = models.CharField(_("en une phrase"), max_length=300, blank=True)
     description = models.TextField(_("description"), blank=True)
     people = models.TextField(_("les personnes qui le font vivre"), blank=True)
@@ -189,10 +198,15 @@ class Place(models.Model):
     address = models.CharField(_("adresse"), max_length=300, blank=True)
     postal_code = models.CharField(_("code postal"), max_length=5, blank=True)
     commune = models.ForeignKey(
-        "territory.Commune", on_delete=models.PROTECT, null=True, blank=True, related_name="places"
+        "territory.Commune",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="places",
+        verbose_name=_("commune"),
     )
-    latitude = models.FloatField(null=True, blank=True, db_index=True)
-    longitude = models.FloatField(null=True, blank=True)
+    latitude = models.FloatField(_("latitude"), null=True, blank=True, db_index=True)
+    longitude = models.FloatField(_("longitude"), null=True, blank=True)
     is_mobile = models.BooleanField(_("unité mobile"), default=False)
 
     email = models.EmailField(_("e-mail"), blank=True)
@@ -200,36 +214,56 @@ class Place(models.Model):
     website = models.URLField(_("site web"), blank=True)
 
     opening_hours = models.CharField(
-        _("horaires (syntaxe OpenStreetMap)"), max_length=500, blank=True,
+        _("horaires (syntaxe OpenStreetMap)"),
+        max_length=500,
+        blank=True,
         help_text=_("Par exemple : Mo-Fr 09:00-12:00,14:00-17:00; PH off"),
     )
     hours_note = models.CharField(_("précisions sur les horaires"), max_length=300, blank=True)
     appointment_only = models.BooleanField(_("sur rendez-vous"), default=False)
     wheelchair = models.CharField(
-        _("accessibilité fauteuil"), max_length=10, choices=Wheelchair.choices, blank=True, default=""
+        _("accessibilité fauteuil"),
+        max_length=10,
+        choices=Wheelchair.choices,
+        blank=True,
+        default="",
     )
-    accessibility_note = models.CharField(_("accessibilité : précisions"), max_length=300, blank=True)
-    fee = models.CharField(_("gratuité"), max_length=10, choices=Fee.choices, blank=True, default="")
-    fee_note = models.CharField(_("ce qui est gratuit, ce qui est payant"), max_length=300, blank=True)
+    accessibility_note = models.CharField(
+        _("accessibilité : précisions"), max_length=300, blank=True
+    )
+    fee = models.CharField(
+        _("gratuité"), max_length=10, choices=Fee.choices, blank=True, default=""
+    )
+    fee_note = models.CharField(
+        _("ce qui est gratuit, ce qui est payant"), max_length=300, blank=True
+    )
 
-    networks = models.ManyToManyField(Network, blank=True, related_name="places", verbose_name=_("réseaux"))
-    charter_items = models.ManyToManyField(CharterItem, blank=True, related_name="places", verbose_name=_("charte"))
+    networks = models.ManyToManyField(
+        Network, blank=True, related_name="places", verbose_name=_("réseaux")
+    )
+    charter_items = models.ManyToManyField(
+        CharterItem, blank=True, related_name="places", verbose_name=_("charte")
+    )
     hosts = models.ManyToManyField(
         settings.AUTH_USER_MODEL, blank=True, related_name="hosted_places", verbose_name=_("hôtes")
     )
 
     # Where the record comes from, so that a re-import updates instead of duplicating.
-    source = models.CharField(max_length=40, blank=True, default="")
-    source_id = models.CharField(max_length=60, blank=True, default="")
-    official_kind = models.CharField(_("type France Services"), max_length=30, blank=True)  # Principal / Antenne
+    source = models.CharField(_("source"), max_length=40, blank=True, default="")
+    source_id = models.CharField(
+        _("identifiant à la source"), max_length=60, blank=True, default=""
+    )
+    official_kind = models.CharField(
+        _("type France Services"), max_length=30, blank=True
+    )  # Principal / Antenne
     official_format = models.CharField(_("format France Services"), max_length=30, blank=True)
     is_example = models.BooleanField(
         _("exemple"), default=False, help_text=_("Données inventées pour la démonstration.")
     )
 
     last_checked_at = models.DateTimeField(_("vérifié le"), null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
 
     history = HistoricalRecords(excluded_fields=["updated_at"])
     objects = PlaceQuerySet.as_manager()
@@ -290,20 +324,33 @@ class PlaceFunction(models.Model):
     conditions when they differ from the place's (as data·inclusion models a
     service within a structure: the digital help desk on Tuesday afternoons)."""
 
-    place = models.ForeignKey(Place, on_delete=models.CASCADE, related_name="place_functions")
-    function = models.ForeignKey(Function, on_delete=models.PROTECT, related_name="place_functions")
+    place = models.ForeignKey(
+        Place, on_delete=models.CASCADE, related_name="place_functions", verbose_name=_("lieu")
+    )
+    function = models.ForeignKey(
+        Function,
+        on_delete=models.PROTECT,
+        related_name="place_functions",
+        verbose_name=_("fonction"),
+    )
     opening_hours = models.CharField(
-        _("horaires propres (syntaxe OpenStreetMap)"), max_length=500, blank=True,
+        _("horaires propres (syntaxe OpenStreetMap)"),
+        max_length=500,
+        blank=True,
         help_text=_("Vide : les horaires du lieu."),
     )
     audiences = models.JSONField(_("publics"), default=list, blank=True)
     conditions = models.CharField(_("conditions"), max_length=300, blank=True)
-    fee = models.CharField(_("gratuité"), max_length=10, choices=Fee.choices, blank=True, default="")
+    fee = models.CharField(
+        _("gratuité"), max_length=10, choices=Fee.choices, blank=True, default=""
+    )
 
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["function__family__position", "function__position"]
+        verbose_name = _("fonction du lieu")
+        verbose_name_plural = _("fonctions du lieu")
         constraints = [
             models.UniqueConstraint(fields=["place", "function"], name="place_function_once")
         ]
@@ -323,7 +370,9 @@ class PlaceFunction(models.Model):
 class Closure(models.Model):
     """A dated temporary closure, announced ahead ("fermé du 12 au 26 août")."""
 
-    place = models.ForeignKey(Place, on_delete=models.CASCADE, related_name="closures")
+    place = models.ForeignKey(
+        Place, on_delete=models.CASCADE, related_name="closures", verbose_name=_("lieu")
+    )
     start_date = models.DateField(_("du"))
     end_date = models.DateField(_("au (inclus)"))
     reason = models.CharField(_("motif"), max_length=200, blank=True)
@@ -332,9 +381,12 @@ class Closure(models.Model):
 
     class Meta:
         ordering = ["start_date"]
+        verbose_name = _("fermeture exceptionnelle")
+        verbose_name_plural = _("fermetures exceptionnelles")
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(end_date__gte=models.F("start_date")), name="closure_dates_ordered"
+                condition=models.Q(end_date__gte=models.F("start_date")),
+                name="closure_dates_ordered",
             )
         ]
 
@@ -345,13 +397,17 @@ class Closure(models.Model):
 class Notice(models.Model):
     """A short notice shown on the place's page between two dates, then gone by itself."""
 
-    place = models.ForeignKey(Place, on_delete=models.CASCADE, related_name="notices")
+    place = models.ForeignKey(
+        Place, on_delete=models.CASCADE, related_name="notices", verbose_name=_("lieu")
+    )
     message = models.CharField(_("message"), max_length=300)
     starts_on = models.DateField(_("à partir du"))
     ends_on = models.DateField(_("jusqu'au (inclus)"))
 
     class Meta:
         ordering = ["starts_on"]
+        verbose_name = _("annonce")
+        verbose_name_plural = _("annonces")
 
     def __str__(self) -> str:
         return self.message
@@ -361,11 +417,18 @@ class MobileStop(models.Model):
     """Where and when a mobile unit stops. ``opening_hours`` says the days and
     hours in OSM syntax (``Tu 09:00-12:00``, ``week 1-53/2 Th 14:00-17:00``)."""
 
-    place = models.ForeignKey(Place, on_delete=models.CASCADE, related_name="stops")
-    commune = models.ForeignKey("territory.Commune", on_delete=models.PROTECT, related_name="mobile_stops")
+    place = models.ForeignKey(
+        Place, on_delete=models.CASCADE, related_name="stops", verbose_name=_("lieu")
+    )
+    commune = models.ForeignKey(
+        "territory.Commune",
+        on_delete=models.PROTECT,
+        related_name="mobile_stops",
+        verbose_name=_("commune"),
+    )
     spot = models.CharField(_("emplacement"), max_length=200, blank=True)
-    latitude = models.FloatField(null=True, blank=True)
-    longitude = models.FloatField(null=True, blank=True)
+    latitude = models.FloatField(_("latitude"), null=True, blank=True)
+    longitude = models.FloatField(_("longitude"), null=True, blank=True)
     opening_hours = models.CharField(_("jours et horaires (syntaxe OpenStreetMap)"), max_length=300)
     note = models.CharField(_("précisions"), max_length=300, blank=True)
 
@@ -381,11 +444,17 @@ class MobileStop(models.Model):
 
 
 class PlacePhoto(models.Model):
-    place = models.ForeignKey(Place, on_delete=models.CASCADE, related_name="photos")
-    image = models.ImageField(upload_to="places/%Y/")
+    place = models.ForeignKey(
+        Place, on_delete=models.CASCADE, related_name="photos", verbose_name=_("lieu")
+    )
+    image = models.ImageField(_("image"), upload_to="places/%Y/")
     alt = models.CharField(_("description de l'image"), max_length=200)
-    position = models.PositiveSmallIntegerField(default=0)
+    position = models.PositiveSmallIntegerField(_("ordre"), default=0)
 
     class Meta:
         ordering = ["position", "pk"]
+        verbose_name = _("photo")
+        verbose_name_plural = _("photos")
 
+    def __str__(self) -> str:
+        return self.alt or f"{self.place} #{self.position}"
