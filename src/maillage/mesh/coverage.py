@@ -173,16 +173,16 @@ def coverage(
     if counts and ts and len(fac):
         nearest, cost, pairs = model.nearest_and_pairs(demand, fac, max(ts))
     else:
-        nearest, cost = model.nearest(demand, fac)
+        nearest, cost = model.nearest(demand, fac, hint=max(ts) if ts else None)
     covered_weight: dict[float, float] = {}
     weight_share: dict[float, float] = {}
     covered_points: dict[float, int] = {}
     point_share: dict[float, float] = {}
     for t in ts:
         m = cost <= t
-        covered_weight[t] = float(w[m].sum())
+        covered_weight[t] = float(np.dot(w, m))
         weight_share[t] = covered_weight[t] / total if total > 0 else 0.0
-        covered_points[t] = int(m.sum())
+        covered_points[t] = int(np.count_nonzero(m))
         point_share[t] = covered_points[t] / npts if npts else 0.0
     cnt: dict[float, IntArray] | None = None
     if counts:

@@ -354,16 +354,19 @@ def lagrangian_bound(
     k: int,
     deadline: float,
     *,
-    stages: Sequence[float] = (0.02, 0.004, 0.001),
-    iterations: int = 200,
-) -> tuple[float, FloatArray, FloatArray]:
+    stages: Sequence[float] = (0.01, 0.002, 0.0005),
+    iterations: int = 150,
+    lower: float | None = None,
+) -> tuple[float, FloatArray, list[FloatArray]]:
     """Minimise the Lagrangian dual (whose minimum is the LP relaxation's value) by
     smoothing: the sum of the k largest ``c_j = (A^T lam)_j`` is at most
     ``k mu + tau sum_j log(1 + exp((c_j - mu) / tau))`` for any ``mu``, a smooth convex
     function of (lam, mu) minimised by L-BFGS-B under the box ``0 <= lam <= w``, with
     ``tau`` decreasing over ``stages`` (fractions of the initial k-th largest c).
     The exact Lagrangian value at each stage's point is a valid bound; the smallest is
-    returned, with its multipliers and the smoothed fractional x (a guide for rounding)."""
+    returned, with its multipliers and each stage's smoothed fractional x (guides for
+    rounding). With ``lower`` (a known solution's value), stops once a stage closes
+    less than a tenth of the remaining gap."""
     from scipy.optimize import minimize
     from scipy.special import expit
 
@@ -378,7 +381,7 @@ def lagrangian_bound(
     mu0 = float(np.partition(c, m - k)[m - k]) if k < m else 0.0
     best, _ = _lagrangian(inst, k, lam)
     best_lam = lam.copy()
-    x_frac = np.zeros(m)
+    guides: list[FloatArray] = []
     z = np.concatenate([lam, [mu0]])
     bounds = np.column_stack([np.zeros(n + 1), np.concatenate([w, [np.inf]])])
     scale = max(mu0, float(w.max()) * 1e-3, 1e-9)
@@ -420,10 +423,13 @@ def lagrangian_bound(
         except _Stop:
             z = last[0]
         val, _ = _lagrangian(inst, k, z[:n])
+        guides.append(expit((np.asarray(At @ z[:n]).ravel() - z[n]) / tau))
+        previous = best
         if val < best:
             best, best_lam = val, np.clip(z[:n], 0.0, w)
-            x_frac = expit((np.asarray(At @ z[:n]).ravel() - z[n]) / tau)
-    return best, best_lam, x_frac
+        if lower is not None and previous - best < 0.1 * (best - lower):
+            break
+    return best, best_lam, guides
 
 
 # --------------------------------------------------------------------------------------
@@ -690,16 +696,21 @@ def solve_instance(
     time_limit: float = 30.0,
     exact: bool | None = None,
     bb_max_nnz: int = 300_000,
+    plain: bool = False,
 ) -> tuple[list[int], float, float, bool, str, dict[str, Any]]:
     """Solve a reduced instance: (columns, value, upper bound, proven, method, stats).
 
     Values and bounds are on the reduced objective (weight of the rows covered).
     ``exact``: None decides by size (branch and bound up to ``bb_max_nnz`` nonzeros,
     else heuristics with a Lagrangian bound); True forces an exact search (the HiGHS
-    MILP beyond that size); False never runs one (greedy, swaps, Lagrangian bound)."""
+    MILP beyond that size); False never runs one (greedy, swaps, Lagrangian bound).
+    ``plain``: only the textbook MILP given to HiGHS, no warm start (for comparisons)."""
     t0 = time.perf_counter()
     deadline = t0 + time_limit
     stats: dict[str, Any] = {}
+    if plain:
+        psel, pval, pbound, pproven = _solve_mip(inst, k, [], deadline)
+        return psel or [], max(pval, 0.0), max(pbound, pval), pproven, "plain milp", stats
     reach = inst.reachable
     k = max(0, int(k))
     tol = 1e-9 * max(1.0, reach)
@@ -755,15 +766,17 @@ def solve_instance(
         return sel, val, max(ub, val), proven, "milp" + ("" if proven else " (time limit)"), stats
     # large: Lagrangian bound, and its smoothed x as a guide for a better solution
     reserve = min(0.25 * time_limit, 2.0 + 1e-6 * inst.A.nnz)
-    lb, _lam, x_frac = lagrangian_bound(inst, k, deadline - reserve)
+    lb, _lam, guides = lagrangian_bound(inst, k, deadline - reserve, lower=val)
     stats["lagrangian_bound"] = lb
     stats["bound_s"] = time.perf_counter() - t0
     ub = min(ub, floor(lb))
-    if x_frac.any() and val < ub - tol:
+    for x_frac in reversed(guides):  # the last stage's guide first
+        if val >= ub - tol or time.perf_counter() > deadline:
+            break
         guided = [int(j) for j in np.argsort(-x_frac, kind="stable")[:k]]
         guided = _swap(inst, guided, deadline)
         gval = _value(inst, guided)
-        stats["guided"] = gval
+        stats.setdefault("guided", []).append(gval)
         if gval > val:
             sel, val, method = guided, gval, "lagrangian-guided swap"
     stats["heuristic_s"] = time.perf_counter() - t0

@@ -41,8 +41,12 @@ class TravelModel(ABC):
     unit: str = "km"
 
     @abstractmethod
-    def nearest(self, demand: DemandPoints, facilities: Facilities) -> tuple[IntArray, FloatArray]:
-        """Per demand point, the index of its nearest facility (-1 if none) and the cost (inf)."""
+    def nearest(
+        self, demand: DemandPoints, facilities: Facilities, hint: float | None = None
+    ) -> tuple[IntArray, FloatArray]:
+        """Per demand point, the index of its nearest facility (-1 if none) and the cost (inf).
+
+        ``hint``: a cost most nearest facilities are within (a speed-up only)."""
 
     @abstractmethod
     def pairs_within(
@@ -90,12 +94,24 @@ class _ScaledDistance(TravelModel):
     def _factor(self, demand: DemandPoints) -> float | FloatArray:
         raise NotImplementedError
 
-    def nearest(self, demand: DemandPoints, facilities: Facilities) -> tuple[IntArray, FloatArray]:
+    def nearest(
+        self, demand: DemandPoints, facilities: Facilities, hint: float | None = None
+    ) -> tuple[IntArray, FloatArray]:
         n = len(demand)
         if len(facilities) == 0 or n == 0:
             return np.full(n, -1, np.intp), np.full(n, np.inf)
-        d, idx = facilities.tree.query(demand.xy)
-        return np.asarray(idx, dtype=np.intp), np.asarray(d) * self._factor(demand)
+        factor = self._factor(demand)
+        if hint is None:
+            d, idx = facilities.tree.query(demand.xy)
+        else:
+            # two passes: bounded (the tree prunes more), then unbounded for the rest
+            bound = hint / float(np.min(factor)) * (1 + 1e-9) + 1e-9
+            d, idx = facilities.tree.query(demand.xy, distance_upper_bound=bound)
+            far = np.flatnonzero(np.isinf(d))
+            if far.size:
+                d2, i2 = facilities.tree.query(demand.xy[far])
+                d[far], idx[far] = d2, i2
+        return np.asarray(idx, dtype=np.intp), np.asarray(d) * factor
 
     def _sdm(
         self, demand: DemandPoints, facilities: Facilities, threshold: float
@@ -353,7 +369,9 @@ class ODMatrix(TravelModel):
         keep = cols >= 0
         return rows[keep], cols[keep], self.minutes[pos][keep]
 
-    def nearest(self, demand: DemandPoints, facilities: Facilities) -> tuple[IntArray, FloatArray]:
+    def nearest(
+        self, demand: DemandPoints, facilities: Facilities, hint: float | None = None
+    ) -> tuple[IntArray, FloatArray]:
         n = len(demand)
         idx = np.full(n, -1, np.intp)
         cost = np.full(n, np.inf)
