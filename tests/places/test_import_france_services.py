@@ -213,6 +213,21 @@ def test_a_file_object_can_be_imported(csv_path):
     assert report.created == 20
 
 
+def test_a_copy_saved_with_semicolons_reads_the_same(csv_path, tmp_path):
+    import csv
+
+    with open(csv_path, newline="", encoding="utf-8") as source:
+        rows = list(csv.reader(source))
+    copy = tmp_path / "france-services-2024-08-01-excel.csv"
+    with open(copy, "w", newline="", encoding="utf-8-sig") as out:
+        csv.writer(out, delimiter=";").writerows(rows)
+    report = import_france_services(copy, ["48"])
+    assert report.created == 20
+    assert (
+        Place.objects.get(source_id="271").opening_hours == "Mo-Fr 08:30-12:00,13:30-17:30; PH off"
+    )
+
+
 def test_a_missing_column_is_named(tmp_path):
     path = tmp_path / "fs.csv"
     path.write_text('"id_fs","lib_fs"\n"1","x"\n', encoding="utf-8")

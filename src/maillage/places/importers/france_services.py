@@ -326,8 +326,12 @@ def read_rows(
     rows: list[Row] = []
     problems: list[Problem] = []
     with binary:
+        first_line = binary.read(8192).split(b"\n", 1)[0]
+        binary.seek(0)
+        # as published: commas; a copy re-saved by a spreadsheet may use semicolons
+        delimiter = ";" if first_line.count(b";") > first_line.count(b",") else ","
         text = io.TextIOWrapper(binary, encoding="utf-8-sig", newline="")
-        reader = csv.reader(text)
+        reader = csv.reader(text, delimiter=delimiter)
         line = 1
         try:
             header = [h.strip() for h in next(reader, [])]
