@@ -228,6 +228,30 @@ def test_a_copy_saved_with_semicolons_reads_the_same(csv_path, tmp_path):
     )
 
 
+def test_every_bad_value_is_named_with_its_field(csv_path, tmp_path):
+    text = csv_path.read_text(encoding="utf-8")
+    line = physical_line_of(text, "899")
+    start = text.index('\n"899",') + 1
+    end = text.index("\n", start)
+    row = (
+        text[start:end]
+        .replace('"48198","48800"', '"48198","4880"')
+        .replace(
+            '"04 66 46 69 85","08:30 - 12:00 / 13:30 - 17:00","08:30 - 12:00 / 13:30 - 17:00"',
+            '"04 66 46 69 85","08:30 - 12:00 / 13:30 - 17:00","8h30 à midi"',
+        )
+    )
+    bad = tmp_path / "fs.csv"
+    bad.write_text(text[:start] + row + text[end:], encoding="utf-8")
+    with pytest.raises(DataError) as error:
+        import_france_services(bad)
+    assert {(p.line, p.field) for p in error.value.problems} == {
+        (line, "code_postal"),
+        (line, "h_mardi"),
+    }
+    assert Place.objects.count() == 0
+
+
 def test_a_missing_column_is_named(tmp_path):
     path = tmp_path / "fs.csv"
     path.write_text('"id_fs","lib_fs"\n"1","x"\n', encoding="utf-8")

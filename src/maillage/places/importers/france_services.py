@@ -220,21 +220,18 @@ def _coordinate(value: str, low: float, high: float) -> float | None:
     return number
 
 
-def _row_values(
-    record: dict, line: int, name: str, problems: list[Problem], checked_at
-) -> dict | None:
-    def problem(column: str, message: str) -> None:
-        problems.append(Problem(name, line, column, message))
+_LIMITS = [
+    ("id_fs", 60),
+    ("lib_fs", 200),
+    ("type_fs", 30),
+    ("format_fs", 30),
+    ("telephone", 40),
+    ("insee_dep", 3),
+]
 
-    before = len(problems)
-    for column, limit in [
-        ("id_fs", 60),
-        ("lib_fs", 200),
-        ("type_fs", 30),
-        ("format_fs", 30),
-        ("telephone", 40),
-        ("insee_dep", 3),
-    ]:
+
+def _check_codes(record: dict, problem) -> None:
+    for column, limit in _LIMITS:
         if len(_clean(record[column])) > limit:
             problem(
                 column, _("valeur trop longue (%(limit)s caractères au plus).") % {"limit": limit}
@@ -242,33 +239,40 @@ def _row_values(
     for column in ("id_fs", "insee_dep", "lib_fs", "insee_com"):
         if not _clean(record[column]):
             problem(column, _("valeur manquante."))
-    if record["insee_com"] and not _CODE.match(record["insee_com"].strip()):
+    code = record["insee_com"].strip()
+    if code and not _CODE.match(code):
         problem(
-            "insee_com",
-            _("« %(value)s » n'est pas un code INSEE de commune.") % {"value": record["insee_com"]},
+            "insee_com", _("« %(value)s » n'est pas un code INSEE de commune.") % {"value": code}
         )
     postal_code = record["code_postal"].strip()
     if postal_code and not re.fullmatch(r"\d{5}", postal_code):
         problem(
             "code_postal", _("« %(value)s » n'est pas un code postal.") % {"value": postal_code}
         )
-    coordinates = {}
+    if record["prise_rdv"].strip() not in {"", "Oui", "Non"}:
+        problem(
+            "prise_rdv", _("« %(value)s » : Oui ou Non attendu.") % {"value": record["prise_rdv"]}
+        )
+
+
+def _coordinates(record: dict, problem) -> dict:
+    found = {}
     for column, low, high in (("latitude", -90, 90), ("longitude", -180, 180)):
         try:
-            coordinates[column] = _coordinate(record[column], low, high)
+            found[column] = _coordinate(record[column], low, high)
         except ValueError:
             problem(
                 column,
                 _("« %(value)s » n'est pas une %(what)s entre %(low)s et %(high)s.")
                 % {"value": record[column], "what": column, "low": low, "high": high},
             )
-    if (coordinates.get("latitude") is None) != (coordinates.get("longitude") is None) and len(
-        problems
-    ) == before:
-        problem(
-            "latitude" if coordinates.get("latitude") is None else "longitude",
-            _("latitude et longitude vont ensemble."),
-        )
+    if len(found) == 2 and (found["latitude"] is None) != (found["longitude"] is None):
+        missing = "latitude" if found["latitude"] is None else "longitude"
+        problem(missing, _("latitude et longitude vont ensemble."))
+    return found
+
+
+def _opening_hours(record: dict, problem) -> str:
     days = {}
     for column, code in WEEKDAYS:
         if record[column].strip():
@@ -276,17 +280,27 @@ def _row_values(
                 days[code] = parse_day(record[column])
             except ValueError as exc:
                 problem(column, str(exc))
-    if record["prise_rdv"].strip() not in {"", "Oui", "Non"}:
-        problem(
-            "prise_rdv", _("« %(value)s » : Oui ou Non attendu.") % {"value": record["prise_rdv"]}
-        )
-    if len(problems) > before:
-        return None
-    opening_hours = osm_opening_hours(days)
+    expression = osm_opening_hours(days)
     try:
-        hours.validate(opening_hours)
+        hours.validate(expression)
     except hours.InvalidOpeningHours as exc:
         problem("h_lundi", str(exc))
+    return expression
+
+
+def _row_values(
+    record: dict, line: int, name: str, problems: list[Problem], checked_at
+) -> dict | None:
+    """The place's field values for one CSV record, or None after adding its problems."""
+    before = len(problems)
+
+    def problem(column: str, message: str) -> None:
+        problems.append(Problem(name, line, column, message))
+
+    _check_codes(record, problem)
+    coordinates = _coordinates(record, problem)
+    opening_hours = _opening_hours(record, problem)
+    if len(problems) > before:
         return None
     address = ", ".join(
         p for p in (_clean(record["adresse"]), _clean(record["complement_adresse"])) if p
@@ -297,7 +311,7 @@ def _row_values(
         "summary": SUMMARY,
         "description": _clean_text(record["commentaire"]),
         "address": address[:300],
-        "postal_code": postal_code,
+        "postal_code": record["code_postal"].strip(),
         "latitude": coordinates["latitude"],
         "longitude": coordinates["longitude"],
         "is_mobile": _clean(record["format_fs"]) in MOBILE_FORMATS,
