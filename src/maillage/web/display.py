@@ -105,19 +105,22 @@ def open_status(
     if not expression:
         return OpenStatus("unknown", _("Horaires non renseignés"))
     closures = list(closures)
-    ahead = _merged(hours.open_intervals(expression, now, now + dt.timedelta(days=366), closures))
-    if ahead and ahead[0][0] <= now:
-        end = ahead[0][1]
+    # Lazily: only the current interval (or the next one) is read, not a year of them.
+    ahead = hours.open_intervals(expression, now, now + dt.timedelta(days=366), closures)
+    first = next(ahead, None)
+    if first is not None and first[0] <= now:
+        end = first[1]
+        for start, stop in ahead:  # join the pieces cut at midnight
+            if start > end or end - now > dt.timedelta(days=7):
+                break
+            end = max(end, stop)
         if end - now > dt.timedelta(days=6):
             return OpenStatus("open", _("Ouvert maintenant"))
         return OpenStatus(
             "open", _("Ouvert maintenant"), _("ferme %(when)s") % {"when": _closing(end, now)}
         )
     closure = next((c for c in closures if c.contains(now.date())), None)
-    if ahead:
-        detail = _("ouvre %(when)s") % {"when": moment_phrase(ahead[0][0], now)}
-    else:
-        detail = ""
+    detail = _("ouvre %(when)s") % {"when": moment_phrase(first[0], now)} if first else ""
     if closure:
         label = _("Fermeture exceptionnelle jusqu'au %(day)s") % {"day": day_label(closure.end)}
         return OpenStatus("closed", label, detail)
@@ -253,13 +256,36 @@ def function_offers(place: Place, today: dt.date | None = None) -> list[Function
     ]
 
 
+# The function that best stands for a place of each type, when it offers it
+# (a France Services offers digital access too, but it is first a door to
+# public services). Presentation only: with no match, taxonomy order decides.
+TYPE_PICTOGRAM = {
+    "france-services": "public-service-orientation",
+    "public-service": "public-service-orientation",
+    "town-hall": "public-service-orientation",
+    "telecentre": "workspaces",
+    "coworking": "workspaces",
+    "co-home": "workspaces",
+    "fablab": "fablab",
+    "cultural-venue": "culture",
+    "radio": "culture",
+    "youth-service": "social-support",
+    "association": "pooling",
+}
+
+
 def main_function(place: Place, functions: Iterable[str] = (), family: str | None = None):
     """The function shown as the place's pictogram: the one searched for if the
-    place offers it, else its first in taxonomy order."""
+    place offers it, else the one standing for its type, else its first in
+    taxonomy order."""
     offers = [pf.function for pf in place.place_functions.all()]
     wanted = set(functions)
     for function in offers:
         if function.slug in wanted or (not wanted and family and function.family.slug == family):
+            return function
+    typical = TYPE_PICTOGRAM.get(place.type)
+    for function in offers:
+        if function.slug == typical:
             return function
     return offers[0] if offers else None
 

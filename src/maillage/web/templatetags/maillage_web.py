@@ -9,6 +9,7 @@ instead of breaking the page.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from xml.etree import ElementTree
 
 import lucide
@@ -28,6 +29,12 @@ register = template.Library()
 
 @register.simple_tag
 def picto(name: str, size: int = 24, css_class: str = "picto") -> str:
+    return mark_safe(_picto(str(name or ""), int(size), str(css_class)))  # noqa: S308
+
+
+@lru_cache(maxsize=1024)
+def _picto(name: str, size: int, css_class: str) -> str:
+    """Lucide's own SVG with fixed attributes (cached: a list shows the same few icons)."""
     svg = lucide._render_icon(
         icon_name(name),
         int(size),
@@ -35,7 +42,7 @@ def picto(name: str, size: int = 24, css_class: str = "picto") -> str:
         focusable="false",
         **{"class": css_class},
     )
-    return mark_safe(svg)  # noqa: S308 - Lucide's own SVG, attributes set above
+    return svg
 
 
 @register.simple_tag

@@ -80,6 +80,7 @@ def _commune_view(commune):
     if commune is None or commune.min_lat is None:
         return None
     return {
+        "code": commune.code,
         "name": commune.name,
         "url": reverse("web:commune", kwargs={"code": commune.code}),
         "bounds": [[commune.min_lat, commune.min_lon], [commune.max_lat, commune.max_lon]],

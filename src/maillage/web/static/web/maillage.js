@@ -16,6 +16,7 @@
     color: "#6f7f76", weight: 1, opacity: 0.9,
     fillColor: "#f4f1e8", fillOpacity: 1,
   };
+  var NEAREST_SHOWN = 3;
   var FOCUS_STYLE = { color: "#1f5f6b", weight: 3, fillColor: "#e4efe9", fillOpacity: 0.6 };
 
   function readJSON(id) {
@@ -145,6 +146,14 @@
     var nearLayer = L.layerGroup().addTo(map);
     var lastKey = null;
     var territory = null; // the bounds of the communes' boundaries, once loaded
+    var communeLayers = {}; // INSEE code -> its boundary layer
+    var focused = null;
+
+    function focusCommune(code) {
+      if (focused) focused.setStyle(BOUNDARY_STYLE);
+      focused = code ? communeLayers[code] || null : null;
+      if (focused) { focused.setStyle(FOCUS_STYLE); focused.bringToFront(); }
+    }
     var touched = false; // the person moved the map: leave the view alone
     ["mousedown", "touchstart", "wheel", "keydown"].forEach(function (type) {
       node.addEventListener(type, function () { touched = true; }, { passive: true });
@@ -189,11 +198,14 @@
               var p = feature.properties || {};
               var commune = { code: p.code || p.insee || "", name: p.name || p.nom || "" };
               if (commune.name) layer.bindTooltip(commune.name, { sticky: true, direction: "top" });
+              if (commune.code) communeLayers[commune.code] = layer;
               layer.on("click", function (e) { pointPopup(e.latlng, commune); });
             },
           }).addTo(boundaries);
           boundaries.bringToBack();
           territory = boundaries.getBounds();
+          var current = readJSON("map-data") || {};
+          focusCommune(current.commune && current.commune.code);
           if (!touched && lastKey === JSON.stringify([null, null]) && territory.isValid()) {
             map.fitBounds(territory, { padding: [10, 10] });
           }
@@ -211,12 +223,15 @@
           interactive: false, keyboard: false, zIndexOffset: 1000,
         }).addTo(nearLayer);
       }
+      focusCommune(data.commune && data.commune.code);
       var key = JSON.stringify([data.near || null, (data.commune && data.commune.url) || null]);
       if (key !== lastKey) {
-        if (data.commune && data.commune.bounds) {
-          map.fitBounds(data.commune.bounds, { padding: [30, 30], maxZoom: 12 });
-        } else if (data.near) {
-          map.setView(data.near, 11);
+        if (data.near) {
+          // the starting point (or commune) and the nearest places found
+          var view = L.latLngBounds([data.near, data.near]);
+          if (data.commune && data.commune.bounds) view.extend(data.commune.bounds);
+          points.slice(0, NEAREST_SHOWN).forEach(function (p) { view.extend(p); });
+          map.fitBounds(view, { padding: [40, 40], maxZoom: 12 });
         } else if (territory && territory.isValid()) {
           map.fitBounds(territory, { padding: [10, 10] });
         } else if (points.length) {
