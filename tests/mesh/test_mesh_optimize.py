@@ -177,3 +177,25 @@ def test_time_limited_answers_are_honest():
     assert exact.proven_optimal and r.covered_weight <= exact.covered_weight <= r.upper_bound
     s = exact.summary()
     assert s["proven_optimal"] and s["gap"] == 0 and len(s["chosen"]) == 12
+
+
+def test_only_the_existing_places_that_count_are_kept():
+    import datetime as dt
+
+    from maillage.mesh import Availability
+
+    demand = DemandPoints(list("abc"), [[0, 0], [50_000, 0], [100_000, 0]], [10, 40, 30])
+    existing = Facilities(
+        ["fablab", "closed-on-mondays", "other"],
+        [[50_000, 0], [100_000, 0], [0, 0]],
+        functions=(frozenset({"fablab"}), frozenset({"fablab"}), frozenset({"culture"})),
+        availability=(None, Availability(weekdays=frozenset({1, 2, 3, 4})), None),
+    )
+    cand = demand.as_candidates()
+    r = recommend(demand, existing, cand, StraightLine(), 10, 1, function="fablab")
+    assert r.base_weight == 70 and list(r.chosen_ids) == ["a"]
+    monday = dt.date(2026, 11, 30)
+    r = recommend(demand, existing, cand, StraightLine(), 10, 1, function="fablab", on=monday)
+    assert r.base_weight == 40 and list(r.chosen_ids) == ["c"]
+    s = set_cover(demand, existing, cand, StraightLine(), 10, 1.0, function="fablab", on=monday)
+    assert s.n_new == 2 and s.proven_optimal

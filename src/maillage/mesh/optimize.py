@@ -28,6 +28,7 @@ total covered weight (existing places included), 0 when proven optimal.
 
 from __future__ import annotations
 
+import datetime as dt
 import heapq
 import os
 import sys
@@ -42,6 +43,7 @@ import numpy as np
 import scipy.sparse as sp
 from numpy.typing import NDArray
 
+from .coverage import select_facilities
 from .model import DemandPoints, Facilities, FloatArray, IntArray, mobile_unit
 from .travel import TravelModel
 
@@ -793,15 +795,19 @@ def recommend(
     *,
     time_limit: float = 30.0,
     exact: bool | None = None,
+    function: str | Iterable[str] | None = None,
+    on: dt.date | None = None,
 ) -> Recommendation:
     """Where to add up to ``k`` of ``candidates`` so that the most weight lies within
     ``threshold`` (km or minutes, inclusive) of a place, ``existing`` places kept.
 
     Candidates are any facilities: commune centroids (:meth:`DemandPoints.as_candidates`)
     or shareable places of given kinds (``places.of_kind("hotel", "school", ...)``).
-    ``existing`` should already be filtered to the function studied
-    (``places.offering(slug)``). See the module doc for the method and the gap."""
+    Only the ``existing`` places offering ``function`` (a slug or a family's slugs) and
+    open ``on`` that day count, when given. See the module doc for the method and the gap."""
     t0 = time.perf_counter()
+    if existing is not None:
+        existing = select_facilities(existing, function, on)
     inst = build_instance(demand, existing, candidates, model, threshold)
     sel, val, ub, proven, method, stats = solve_instance(
         inst, k, time_limit=max(0.1, time_limit - (time.perf_counter() - t0)), exact=exact
@@ -892,17 +898,22 @@ def set_cover(
     *,
     time_limit: float = 30.0,
     exact: bool | None = None,
+    function: str | Iterable[str] | None = None,
+    on: dt.date | None = None,
 ) -> SetCoverResult:
     """The fewest ``candidates`` to add, ``existing`` places kept, so that at least
     ``target_share`` (0..1) of the weight lies within ``threshold``.
 
     Greedy gives a feasible count; a bisection on k with :func:`solve_instance` then
     lowers it: k is enough when the best k sites reach the target, not enough when a
-    proven upper bound falls short. The answer states the proven lower bound."""
+    proven upper bound falls short. The answer states the proven lower bound.
+    ``function``, ``on``: which existing places count, as in :func:`recommend`."""
     t0 = time.perf_counter()
     deadline = t0 + time_limit
     if not 0.0 <= target_share <= 1.0:
         raise ValueError("target_share must be between 0 and 1")
+    if existing is not None:
+        existing = select_facilities(existing, function, on)
     inst = build_instance(demand, existing, candidates, model, threshold)
     tol = 1e-9 * max(1.0, inst.total)
     need = target_share * inst.total - inst.base - tol  # weight to add (reduced objective)

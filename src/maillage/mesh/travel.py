@@ -33,6 +33,9 @@ from .model import DemandPoints, Facilities, FloatArray, IntArray
 
 Pairs = tuple[IntArray, IntArray, FloatArray]
 
+#: Threads for the k-d tree's nearest queries (scipy's ``workers``: -1 = every core).
+WORKERS: int = -1
+
 
 class TravelModel(ABC):
     """The cost (km or minutes) of reaching a facility from a demand point."""
@@ -102,14 +105,14 @@ class _ScaledDistance(TravelModel):
             return np.full(n, -1, np.intp), np.full(n, np.inf)
         factor = self._factor(demand)
         if hint is None:
-            d, idx = facilities.tree.query(demand.xy)
+            d, idx = facilities.tree.query(demand.xy, workers=WORKERS)
         else:
             # two passes: bounded (the tree prunes more), then unbounded for the rest
             bound = hint / float(np.min(factor)) * (1 + 1e-9) + 1e-9
-            d, idx = facilities.tree.query(demand.xy, distance_upper_bound=bound)
+            d, idx = facilities.tree.query(demand.xy, distance_upper_bound=bound, workers=WORKERS)
             far = np.flatnonzero(np.isinf(d))
             if far.size:
-                d2, i2 = facilities.tree.query(demand.xy[far])
+                d2, i2 = facilities.tree.query(demand.xy[far], workers=WORKERS)
                 d[far], idx[far] = d2, i2
         return np.asarray(idx, dtype=np.intp), np.asarray(d) * factor
 
