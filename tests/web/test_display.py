@@ -113,3 +113,19 @@ def test_stop_visits_are_listed_soonest_first_over_two_weeks(demo):
     ]
     assert visits[0].stop.commune.name == "Langogne"
     assert plain(visits[0].times) == "14 h – 17 h"
+
+
+@pytest.mark.django_db
+def test_a_function_with_no_slot_this_week_says_when_its_next_one_is(demo):
+    from maillage.places.models import PlaceFunction
+
+    demo.places["fablab"].closures.all().delete()  # announced relative to the real today
+    pf = PlaceFunction.objects.get(place=demo.places["fablab"], function__slug="digital-mediation")
+    pf.opening_hours = "Dec 10 14:00-17:00"
+    pf.save()
+    offers = display.function_offers(
+        demo.places["fablab"], dt.date(2026, 11, 25), WEDNESDAY_EVENING
+    )
+    offer = next(o for o in offers if o.function.slug == "digital-mediation")
+    assert offer.own_hours == []
+    assert plain(offer.next_slot) == "le jeudi 10 décembre à 14 h"

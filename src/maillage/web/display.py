@@ -234,6 +234,7 @@ class FunctionOffer:
     place_function: PlaceFunction
     own_hours: list[tuple[str, str]]
     audiences: list[str]
+    next_slot: str = ""  # "le jeudi 10 décembre à 18 h" when nothing this week
 
     @property
     def function(self):
@@ -245,15 +246,24 @@ def audience_labels(values: Iterable[str]) -> list[str]:
     return [str(labels.get(v, v)) for v in values]
 
 
-def function_offers(place: Place, today: dt.date | None = None) -> list[FunctionOffer]:
-    return [
-        FunctionOffer(
-            place_function=pf,
-            own_hours=weekly_summary(pf.opening_hours, today) if pf.opening_hours else [],
-            audiences=audience_labels(pf.audiences or []),
+def function_offers(place: Place, today: dt.date | None = None, now=None) -> list[FunctionOffer]:
+    now = (now or timezone.now()).astimezone(PARIS)
+    offers = []
+    for pf in place.place_functions.all():
+        own = weekly_summary(pf.opening_hours, today) if pf.opening_hours else []
+        next_slot = ""
+        if pf.opening_hours and not own:
+            moment = hours.next_opening(pf.opening_hours, now, place.closure_ranges())
+            next_slot = moment_phrase(moment, now) if moment else ""
+        offers.append(
+            FunctionOffer(
+                place_function=pf,
+                own_hours=own,
+                audiences=audience_labels(pf.audiences or []),
+                next_slot=next_slot,
+            )
         )
-        for pf in place.place_functions.all()
-    ]
+    return offers
 
 
 # The function that best stands for a place of each type, when it offers it

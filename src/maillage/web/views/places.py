@@ -40,7 +40,7 @@ def place(request, slug):
     now = timezone.now()
     today = timezone.localdate(now)
     charter = list(place.charter_items.all())
-    offers = display.function_offers(place, today)
+    offers = display.function_offers(place, today, now)
     stale_after = dt.timedelta(days=settings.MAILLAGE_STALE_AFTER_DAYS)
     marker = place_marker(place)
     markers = {"places": [marker] if marker else [], "stops": stop_markers(place)}
