@@ -404,8 +404,15 @@ class Notice(models.Model):
     starts_on = models.DateField(_("à partir du"))
     ends_on = models.DateField(_("jusqu'au (inclus)"))
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["starts_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_on__gte=models.F("starts_on")), name="notice_dates_ordered"
+            )
+        ]
         verbose_name = _("annonce")
         verbose_name_plural = _("annonces")
 
