@@ -488,3 +488,180 @@ def test_a_caller_s_queryset_restricts_the_search(places):
     assert [h.place.name for h in search_places(PlaceFilter(), queryset=only)] == [
         "Coworking Marvejols"
     ]
+
+
+# --------------------------------------------------------------------------- the in-process index
+
+
+def _same(f, now=None):
+    by_index = search_places(f, now=now, use_index=True)
+    by_sql = search_places(f, now=now, use_index=False)
+    assert by_index.ids == by_sql.ids, f
+    for a, b in zip(by_index.distances, by_sql.distances, strict=True):
+        assert (a is None and b is None) or a == pytest.approx(b, abs=1e-9), f
+    return by_index
+
+
+@pytest.fixture
+def many_places(communes, places):
+    """60 more places around Lozère, deterministic, with functions, hours, closures, stops."""
+    import random
+
+    rng = random.Random(48)
+    slugs = sorted(Function.objects.values_list("slug", flat=True))
+    all_hours = [WEEKDAY_HOURS, "Mo-Sa 08:00-19:00", "Tu 14:00-17:00", "24/7", "", "not hours"]
+    communes_list = list(communes.values())
+    for i in range(60):
+        functions = [
+            (
+                slug,
+                {
+                    "opening_hours": rng.choice(["", "", "Sa 09:00-12:00"]),
+                    "fee": rng.choice(["", "free"]),
+                },
+            )
+            for slug in rng.sample(slugs, rng.randint(1, 4))
+        ]
+        mobile = i % 15 == 0
+        place = make_place(
+            f"{rng.choice(['Le', 'la', 'Éco', 'Café'])} lieu {i}",
+            None if i % 20 == 7 else (44.2 + rng.random() * 0.7, 3.1 + rng.random() * 0.9),
+            functions,
+            type="mobile-unit"
+            if mobile
+            else rng.choice(["tiers-lieu", "coworking", "fablab", "cafe"]),
+            is_mobile=mobile,
+            commune=rng.choice(communes_list),
+            opening_hours="" if mobile else rng.choice(all_hours),
+            fee=rng.choice(["", "free", "paid", "mixed"]),
+            wheelchair=rng.choice(["", "yes", "no"]),
+        )
+        if mobile:
+            MobileStop.objects.create(
+                place=place, commune=rng.choice(communes_list), opening_hours="Th 09:00-12:00"
+            )
+            MobileStop.objects.create(
+                place=place,
+                commune=rng.choice(communes_list),
+                latitude=44.6,
+                longitude=3.7,
+                opening_hours="Sa 09:00-12:00",
+            )
+        if i % 9 == 0:
+            Closure.objects.create(
+                place=place, start_date=dt.date(2026, 11, 26), end_date=dt.date(2026, 11, 26)
+            )
+    Place.objects.create(
+        name="Archivé", slug="archive", type="cafe", latitude=44.5, longitude=3.5, status="archived"
+    )
+
+
+INDEX_CASES = [
+    {},
+    {"near": "44.5215,3.4965"},
+    {"near": "44.5215,3.4965", "radius_km": "20"},
+    {"near": "44.5215,3.4965", "radius_km": "40", "function": "digital-mediation"},
+    {"near": "44.6,3.7", "radius_km": "3"},
+    {"function": "fablab,workspaces"},
+    {"family": "infrastructure"},
+    {"family": "makers", "function": "fablab,workspaces"},
+    {"family": "makers", "function": "workspaces"},
+    {"type": "coworking,cafe"},
+    {"commune": "48080"},
+    {"free": "1"},
+    {"free": "1", "function": "meeting-rooms"},
+    {"accessible": "1", "mobile": "0"},
+    {"mobile": "1"},
+    {"open_at": "2026-11-26T10:00"},
+    {"open_at": "2026-11-26T12:30", "function": "digital-mediation"},
+    {"open_at": "2026-11-28T10:00", "near": "44.5,3.5", "radius_km": "50"},
+    {"open_at": "2026-12-01T15:00", "family": "public-services"},
+    {"near": "-17.7,179.9", "radius_km": "100"},
+]
+
+
+@pytest.mark.parametrize("params", INDEX_CASES, ids=[str(p) for p in INDEX_CASES])
+def test_the_index_answers_exactly_as_sql(many_places, params):
+    _same(parse_filter(params))
+
+
+def test_the_index_and_sql_agree_on_random_filters(many_places):
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    from maillage.places.search import FAMILY_SLUGS, FUNCTION_SLUGS, TYPE_SLUGS
+
+    filters = st.builds(
+        PlaceFilter,
+        near=st.one_of(st.none(), st.tuples(st.floats(44.0, 45.0), st.floats(3.0, 4.2))),
+        functions=st.lists(st.sampled_from(sorted(FUNCTION_SLUGS)), max_size=3, unique=True),
+        family=st.one_of(st.none(), st.sampled_from(sorted(FAMILY_SLUGS))),
+        types=st.lists(st.sampled_from(sorted(TYPE_SLUGS)), max_size=2, unique=True),
+        commune=st.one_of(st.none(), st.sampled_from(["48095", "48061", "48080"])),
+        open_at=st.one_of(
+            st.none(),
+            st.datetimes(dt.datetime(2026, 11, 23), dt.datetime(2026, 11, 30)).map(
+                lambda d: d.replace(tzinfo=PARIS)
+            ),
+        ),
+        free=st.booleans(),
+        accessible=st.booleans(),
+        mobile=st.one_of(st.none(), st.booleans()),
+    )
+
+    @given(f=filters, radius=st.one_of(st.none(), st.floats(0.5, 80)))
+    @settings(
+        max_examples=150,
+        deadline=None,
+        database=None,
+        derandomize=True,
+        suppress_health_check=list(HealthCheck),
+    )
+    def check(f, radius):
+        if f.near is not None:
+            f.radius_km = radius
+        _same(f)
+
+    check()
+
+
+def test_the_index_sees_every_kind_of_write_at_once(places):
+    near = parse_filter({"near": "44.5215,3.4965", "radius_km": "15", "function": "fablab"})
+    assert search_places(near, use_index=True).ids == []
+    florac_fablab = PlaceFunction.objects.get(place=places["florac"], function__slug="fablab")
+    make_place("Nouveau fablab", (44.52, 3.50), ["fablab"])  # ORM create
+    assert [h.place.name for h in search_places(near, use_index=True)] == ["Nouveau fablab"]
+    Place.objects.filter(name="Nouveau fablab").update(status=Place.Status.ARCHIVED)  # bulk update
+    assert search_places(near, use_index=True).ids == []
+    florac_fablab.delete()
+    assert "Tiers-lieu de Florac" not in {
+        h.place.name for h in search_places(parse_filter({"function": "fablab"}), use_index=True)
+    }
+
+
+def test_other_processes_learn_of_writes_from_the_stamp_file(
+    places, settings, tmp_path, monkeypatch
+):
+    from maillage.places import search
+
+    settings.DATA_DIR = tmp_path
+    monkeypatch.setattr(search, "_last_touch", 0.0)  # in a transaction, touches are spaced out
+    before = search._stamp()
+    make_place("Écrit ailleurs", (44.5, 3.5))
+    assert search._stamp() != before
+    assert (tmp_path / search.STAMP_NAME).exists()
+
+
+def test_the_index_is_not_used_inside_a_transaction_unless_forced(places):
+    from maillage.places.search import index_find
+
+    assert index_find(PlaceFilter()) is None  # pytest-django runs each test in a transaction
+    assert index_find(PlaceFilter(q="Mende"), force=True) is None  # text: SQL only
+    assert index_find(PlaceFilter(), force=True) is not None
+
+
+def test_the_index_can_be_switched_off(places, settings):
+    from maillage.places.search import index_find
+
+    settings.MAILLAGE_SEARCH_INDEX_TTL = 0
+    assert index_find(PlaceFilter()) is None

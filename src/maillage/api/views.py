@@ -37,6 +37,7 @@ from maillage.places.search import (
     FAMILY_SLUGS,
     FUNCTION_SLUGS,
     FilterError,
+    current_index,
     function_available_at,
     list_prefetches,
     parse_bool,
@@ -94,11 +95,12 @@ def flag(request, name: str) -> bool:
 
 
 def places_queryset(request):
-    queryset = Place.objects.published()
+    """The published places of the asked départements; None (all published places)
+    lets search use its in-process index."""
     codes = departements(request)
-    if codes:
-        queryset = queryset.filter(commune__departement__in=codes)
-    return queryset
+    if not codes:
+        return None
+    return Place.objects.published().filter(commune__departement__in=codes)
 
 
 def url_for(request):
@@ -199,15 +201,19 @@ class PlaceList(JSONErrors, generics.ListAPIView):
     pagination_class = Pagination
 
     def list(self, request, *args, **kwargs):
-        result = search(request)
-        page = self.paginate_queryset(result)
-        now, build_url = timezone.now(), url_for(request)
-        data = [
-            exports.place_summary(
-                hit.place, distance_km=hit.distance_km, now=now, url_for=build_url
-            )
-            for hit in page
-        ]
+        f, queryset = place_filter(request), places_queryset(request)
+        result = search_places(f, queryset)
+        # Page over (id, distance) pairs, then read only the page's places, as rows
+        # (from the search index's cache when it answered).
+        index = current_index() if queryset is None and not f.q else None
+        page = self.paginate_queryset(list(zip(result.ids, result.distances, strict=True)))
+        data = exports.summaries(
+            [pair[0] for pair in page],
+            [pair[1] for pair in page],
+            now=timezone.now(),
+            url_for=url_for(request),
+            index=index,
+        )
         return self.get_paginated_response(data)
 
 

@@ -24,19 +24,19 @@ from django.utils.text import slugify
 
 from . import hours
 from . import opendata_schemas as S
-from .models import Place, PlaceType
-from .search import PlaceHit, place_open_at
+from .models import Closure, MobileStop, Place, PlaceFunction, PlaceType
+from .search import PlaceHit, expression_open, place_open_at
 
 UrlFor = Callable[[Place], str]
 COORDINATE_DECIMALS = 6  # ~0.1 m: RFC 7946 §11.2 advises no more
 
 
 def url_builder(base: str = "") -> UrlFor:
-    """A fast ``place → URL of its web page`` (``base`` makes it absolute)."""
+    """A fast ``place (or its slug) → URL of its web page`` (``base`` makes it absolute)."""
     marker = "__slug__"
     template = base.rstrip("/") + reverse("web:place", kwargs={"slug": marker})
     head, tail = template.split(marker)
-    return lambda place: f"{head}{place.slug}{tail}"
+    return lambda place: f"{head}{place if isinstance(place, str) else place.slug}{tail}"
 
 
 def _iso(moment: dt.datetime | None) -> str | None:
@@ -75,7 +75,10 @@ def place_summary(
         "open_now": place_open_at(place, now),
         "wheelchair": place.wheelchair,
         "fee": place.fee,
-        "networks": [{"slug": n.slug, "name": n.name} for n in place.networks.all()],
+        "networks": [
+            {"slug": n.slug, "name": n.name}
+            for n in sorted(place.networks.all(), key=lambda n: (n.name, n.slug))
+        ],
         "website": place.website,
         "email": place.email,
         "phone": place.phone,
@@ -84,6 +87,167 @@ def place_summary(
         "is_example": place.is_example,
         "distance_km": None if distance_km is None else round(distance_km, 3),
     }
+
+
+SUMMARY_COLUMNS = (
+    "id",
+    "slug",
+    "name",
+    "type",
+    "summary",
+    "address",
+    "postal_code",
+    "commune_id",
+    "commune__name",
+    "latitude",
+    "longitude",
+    "is_mobile",
+    "opening_hours",
+    "wheelchair",
+    "fee",
+    "website",
+    "email",
+    "phone",
+    "last_checked_at",
+    "is_example",
+)
+
+
+SUMMARY_CACHE_MAX = 20000
+
+
+def _static_summaries(ids: list[int]) -> dict[int, dict]:
+    """What a summary says that depends on the data alone (not on the time, the
+    distance or the host): three small queries of plain rows, no model instances."""
+    rows = Place.objects.filter(pk__in=ids).order_by().values_list(*SUMMARY_COLUMNS)
+    functions: dict[int, list[tuple]] = {i: [] for i in ids}
+    for place_id, *function in (
+        PlaceFunction.objects.filter(place_id__in=ids)
+        .order_by()
+        .values_list(
+            "place_id",
+            "function__family__position",
+            "function__position",
+            "function__slug",
+            "function__name",
+            "function__family__slug",
+            "function__icon",
+        )
+    ):
+        functions[place_id].append(tuple(function))
+    networks: dict[int, list[tuple[str, str]]] = {i: [] for i in ids}
+    for place_id, slug, name in (
+        Place.networks.through.objects.filter(place_id__in=ids)
+        .order_by()
+        .values_list("place_id", "network__slug", "network__name")
+    ):
+        networks[place_id].append((name, slug))
+    out = {}
+    for r in rows:
+        out[r[0]] = {
+            "id": r[0],
+            "slug": r[1],
+            "name": r[2],
+            "type": r[3],
+            "summary": r[4],
+            "address": r[5],
+            "postal_code": r[6],
+            "commune": {"code": r[7], "name": r[8]} if r[7] else None,
+            "latitude": r[9],
+            "longitude": r[10],
+            "is_mobile": r[11],
+            "functions": [
+                {"slug": slug, "name": name, "family": family, "icon": icon}
+                for *_order, slug, name, family, icon in sorted(functions[r[0]])
+            ],
+            "opening_hours": r[12],
+            "open_now": False,
+            "wheelchair": r[13],
+            "fee": r[14],
+            "networks": [{"slug": slug, "name": name} for name, slug in sorted(networks[r[0]])],
+            "website": r[15],
+            "email": r[16],
+            "phone": r[17],
+            "url": "",
+            "last_checked_at": _iso(r[18]),
+            "is_example": r[19],
+            "distance_km": None,
+        }
+    return out
+
+
+def _open_now_by_sql(static: dict[int, dict], now: dt.datetime) -> dict[int, bool]:
+    ids = list(static)
+    today = timezone.localtime(now, hours.PARIS).date()
+    closed = set(
+        Closure.objects.filter(place_id__in=ids, start_date__lte=today, end_date__gte=today)
+        .order_by()
+        .values_list("place_id", flat=True)
+    )
+    silent = [
+        i
+        for i, p in static.items()
+        if p["is_mobile"] and not p["opening_hours"] and i not in closed
+    ]
+    stop_hours: dict[int, list[str]] = {}
+    if silent:
+        for place_id, expression in (
+            MobileStop.objects.filter(place_id__in=silent)
+            .order_by()
+            .values_list("place_id", "opening_hours")
+        ):
+            stop_hours.setdefault(place_id, []).append(expression)
+    return {
+        i: i not in closed
+        and (
+            expression_open(p["opening_hours"], now)
+            or any(expression_open(e, now) for e in stop_hours.get(i, ()))
+        )
+        for i, p in static.items()
+    }
+
+
+def summaries(
+    ids: list[int],
+    distances: list[float | None],
+    *,
+    now: dt.datetime,
+    url_for: UrlFor,
+    index=None,
+) -> list[dict]:
+    """:func:`place_summary` of many places at once, from plain rows: what
+    ``/api/places/`` answers. With the search ``index`` (see
+    :func:`maillage.places.search.current_index`), the data parts come from its
+    cache and open_now from its hours: no query at all for places seen before."""
+    if not ids:
+        return []
+    if index is not None:
+        cache = index.summaries
+        missing = [i for i in ids if i not in cache]
+        if missing:
+            if len(cache) > SUMMARY_CACHE_MAX:
+                cache.clear()
+            cache.update(_static_summaries(missing))
+        static = cache
+        open_now = {i: index.open_now(i, now) for i in ids if i in cache}
+        # A place the index does not know (it cannot be, but never guess): by SQL.
+        unknown = {i: cache[i] for i, v in open_now.items() if v is None}
+        if unknown:
+            open_now.update(_open_now_by_sql(unknown, now))
+    else:
+        static = _static_summaries(ids)
+        open_now = _open_now_by_sql(static, now)
+    out = []
+    for place_id, distance in zip(ids, distances, strict=True):
+        summary = static.get(place_id)
+        if summary is None:  # deleted meanwhile
+            continue
+        summary = dict(summary)
+        summary["open_now"] = bool(open_now[place_id])
+        summary["url"] = url_for(summary["slug"])
+        summary["distance_km"] = None if distance is None else round(distance, 3)
+        out.append(summary)
+    return out
 
 
 # --------------------------------------------------------------------------- GeoJSON, CSV

@@ -35,11 +35,15 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import os
 import re
+import threading
+import time
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, overload
 
 import numpy as np
@@ -61,7 +65,7 @@ FAMILY_OF: dict[str, str] = {f[0]: fam[0] for fam in FAMILIES for f in fam[3]}
 TYPE_SLUGS: frozenset[str] = frozenset(PlaceType.values)
 
 # Long texts never shown in lists: not read by searches (deferred).
-DEFERRED_FIELDS = ("description", "people", "communities")
+DEFERRED_FIELDS = ("description", "people", "communities")  # and the commune's boundary
 
 _TRUE = {"1", "true", "yes", "on", "oui", "vrai"}
 _FALSE = {"0", "false", "no", "off", "non", "faux"}
@@ -492,7 +496,7 @@ def _stop_points(place_ids=None, box=None) -> dict[int, list[tuple[float, float]
             )
         )
     out: dict[int, list[tuple[float, float]]] = defaultdict(list)
-    for place_id, lat, lon, clat, clon in stops.values_list(
+    for place_id, lat, lon, clat, clon in stops.order_by().values_list(
         "place_id", "latitude", "longitude", "commune__centroid_lat", "commune__centroid_lon"
     ):
         if lat is None or lon is None:
@@ -538,16 +542,40 @@ def _open_ids(f: PlaceFilter, rows: list[tuple], moment: dt.datetime) -> set[int
 
 
 def search_places(
-    f: PlaceFilter, queryset: QuerySet | None = None, now: dt.datetime | None = None
+    f: PlaceFilter,
+    queryset: QuerySet | None = None,
+    now: dt.datetime | None = None,
+    *,
+    use_index: bool | None = None,
 ) -> SearchResult:
     """The places matching ``f``, nearest first when ``f.near`` is given, else by name.
 
     ``queryset`` restricts the search (default: published places); the places
     returned come from it with their list data prefetched. ``now`` pins
-    ``open_now`` (tests)."""
+    ``open_now`` (tests). ``use_index``: None lets the in-process index answer
+    when it can (default queryset, no text, not inside a transaction), True
+    insists (tests), False uses SQL only."""
+    found = None
+    if queryset is None and use_index is not False:
+        found = index_find(f, now, force=use_index is True)
     if queryset is None:
         queryset = Place.objects.published()
-    base = _sql_filtered(f, queryset)
+    if found is None:
+        found = _sql_find(f, queryset, now)
+    ids, dists = found
+    full = (
+        queryset.select_related("commune")
+        .defer(*DEFERRED_FIELDS, "commune__geometry")
+        .prefetch_related(*list_prefetches())
+    )
+    return SearchResult(ids, dists, full, f)
+
+
+def _sql_find(
+    f: PlaceFilter, queryset: QuerySet, now: dt.datetime | None
+) -> tuple[list[int], list[float | None]]:
+    """Ordered ids and distances, by SQL (bounding box) then numpy (exact distance)."""
+    base = _sql_filtered(f, queryset).order_by()
     columns = ("id", "name", "latitude", "longitude", "is_mobile", "opening_hours")
 
     stop_points: dict[int, list[tuple[float, float]]] = {}
@@ -604,12 +632,7 @@ def search_places(
 
     ids = [r[0] for r in rows]
     dists = [distances.get(i) for i in ids] if f.near is not None else [None] * len(ids)
-    full = (
-        queryset.select_related("commune")
-        .defer(*DEFERRED_FIELDS)
-        .prefetch_related(*list_prefetches())
-    )
-    return SearchResult(ids, dists, full, f)
+    return ids, dists
 
 
 def expression_open(expression: str, moment: dt.datetime) -> bool:
@@ -644,3 +667,355 @@ def function_available_at(place_function: PlaceFunction, moment: dt.datetime) ->
     if _closed_on(place_function.place, moment):
         return False
     return expression_open(place_function.effective_hours, moment)
+
+
+# --------------------------------------------------------------------------- in-process index
+#
+# The SQL path reads every place of the bounding box: a few hundred rows in the
+# countryside, thousands in a city, 10-20 ms. The index keeps what filtering
+# needs of every published place in numpy arrays (sorted by latitude, so that a
+# near query is a binary search plus a band), a few MB for 30,000 places, built
+# in about half a second per worker process.
+#
+# Freshness: every SQL write to a places_* or territory_commune table made
+# through Django, in any process (the write watcher installed by the api app),
+# bumps this process's generation and touches DATA_DIR/search-index.stamp, which
+# every process checks (one stat) before using its index; MAILLAGE_SEARCH_INDEX_TTL
+# seconds (default 60; 0 disables the index) bound what nothing can see (writes
+# from outside Django or from another host). Inside a transaction the index is not
+# used: what the transaction sees may not be what was committed (and the test
+# suite runs in transactions).
+
+FUNCTION_ORDER: tuple[str, ...] = tuple(f[0] for fam in FAMILIES for f in fam[3])
+FUNCTION_BIT: dict[str, int] = {slug: 1 << i for i, slug in enumerate(FUNCTION_ORDER)}
+FAMILY_BITS: dict[str, int] = {fam[0]: sum(FUNCTION_BIT[f[0]] for f in fam[3]) for fam in FAMILIES}
+ALL_BITS = sum(FUNCTION_BIT.values())
+TYPE_CODE: dict[str, int] = {slug: i for i, slug in enumerate(PlaceType.values)}
+STAMP_NAME = "search-index.stamp"
+DEFAULT_INDEX_TTL = 60.0
+
+_index_lock = threading.Lock()
+_index: _PlaceIndex | None = None
+_local_generation = 0
+_last_touch = 0.0
+
+
+class _PlaceIndex:
+    """What search needs of every published place, as arrays sorted by latitude."""
+
+    def __init__(self, key):
+        self.key = key
+        self.built_at = time.monotonic()
+        rows = list(
+            Place.objects.published()
+            .order_by()
+            .values_list(
+                "id",
+                "name",
+                "latitude",
+                "longitude",
+                "is_mobile",
+                "type",
+                "fee",
+                "wheelchair",
+                "commune_id",
+                "opening_hours",
+            )
+        )
+        rows.sort(key=lambda r: (r[2] is None, r[2] if r[2] is not None else 0.0))
+        n = len(rows)
+        self.ids = np.array([r[0] for r in rows], dtype=np.int64)
+        self.lat = np.array([np.nan if r[2] is None else r[2] for r in rows], dtype=float)
+        self.lon = np.array([np.nan if r[3] is None else r[3] for r in rows], dtype=float)
+        self.lat_key = np.where(np.isnan(self.lat), np.inf, self.lat)
+        self.is_mobile = np.array([r[4] for r in rows], dtype=bool)
+        self.type_code = np.array([TYPE_CODE.get(r[5], -1) for r in rows], dtype=np.int16)
+        self.place_free = np.array([r[6] in (Fee.FREE, Fee.MIXED) for r in rows], dtype=bool)
+        self.wheelchair_yes = np.array([r[7] == Wheelchair.YES for r in rows], dtype=bool)
+        self.commune = np.array([r[8] or "" for r in rows], dtype=object)
+        self.hours = [r[9] for r in rows]
+        order = sorted(range(n), key=lambda i: (sort_key(rows[i][1]), rows[i][0]))
+        self.name_rank = np.empty(n, dtype=np.int64)
+        self.name_rank[order] = np.arange(n)
+        row_of = {r[0]: i for i, r in enumerate(rows)}
+
+        self.fmask = np.zeros(n, dtype=np.int64)
+        self.free_fmask = np.zeros(n, dtype=np.int64)
+        self.own_hours: dict[int, list[tuple[int, str]]] = defaultdict(list)
+        for place_id, slug, own, fee in (
+            PlaceFunction.objects.filter(place__status=Place.Status.PUBLISHED)
+            .order_by()
+            .values_list("place_id", "function__slug", "opening_hours", "fee")
+        ):
+            i, bit = row_of.get(place_id), FUNCTION_BIT.get(slug)
+            if i is None or bit is None:
+                continue
+            self.fmask[i] |= bit
+            if fee == Fee.FREE:
+                self.free_fmask[i] |= bit
+            if own:
+                self.own_hours[i].append((bit, own))
+
+        self.closures: dict[int, list[hours.DateRange]] = defaultdict(list)
+        for place_id, start, end in Closure.objects.order_by().values_list(
+            "place_id", "start_date", "end_date"
+        ):
+            if place_id in row_of:
+                self.closures[row_of[place_id]].append(hours.DateRange(start, end))
+
+        self.stop_hours: dict[int, list[str]] = defaultdict(list)
+        self.stop_points: dict[int, list[tuple[float, float]]] = defaultdict(list)
+        self.stop_communes: dict[str, set[int]] = defaultdict(set)
+        s_lat, s_lon, s_row = [], [], []
+        for place_id, lat, lon, clat, clon, commune, expression in (
+            MobileStop.objects.filter(place__is_mobile=True)
+            .order_by()
+            .values_list(
+                "place_id",
+                "latitude",
+                "longitude",
+                "commune__centroid_lat",
+                "commune__centroid_lon",
+                "commune_id",
+                "opening_hours",
+            )
+        ):
+            i = row_of.get(place_id)
+            if i is None:
+                continue
+            self.stop_hours[i].append(expression)
+            self.stop_communes[commune].add(i)
+            if lat is None or lon is None:
+                lat, lon = clat, clon
+            if lat is not None and lon is not None:
+                self.stop_points[i].append((lat, lon))
+                s_lat.append(lat)
+                s_lon.append(lon)
+                s_row.append(i)
+        self.s_lat = np.array(s_lat, dtype=float)
+        self.s_lon = np.array(s_lon, dtype=float)
+        self.s_row = np.array(s_row, dtype=np.int64)
+
+        self.row_of = row_of
+        # Place summaries (maillage.places.exports.summaries) as of this index: as
+        # fresh as the index, dropped with it.
+        self.summaries: dict[int, dict] = {}
+
+    def open_now(self, place_id: int, moment: dt.datetime) -> bool | None:
+        """The open_now of a place by the index (None: not in the index)."""
+        i = self.row_of.get(place_id)
+        if i is None:
+            return None
+        return self._open(i, None, moment, hours._aware(moment).date())
+
+    # ----------------------------------------------------------------- filtering
+
+    def _open(self, i: int, bits: int | None, moment: dt.datetime, day: dt.date) -> bool:
+        if any(c.contains(day) for c in self.closures.get(i, ())):
+            return False
+        own = self.hours[i]
+        if bits is None:
+            if expression_open(own, moment):
+                return True
+        else:
+            matched = int(self.fmask[i]) & bits
+            own_by_bit = dict(self.own_hours.get(i, ()))
+            for bit in FUNCTION_BIT.values():
+                if matched & bit and expression_open(own_by_bit.get(bit) or own, moment):
+                    return True
+        if self.is_mobile[i] and not own:
+            return any(expression_open(e, moment) for e in self.stop_hours.get(i, ()))
+        return False
+
+    def find(self, f: PlaceFilter, now: dt.datetime | None) -> tuple[list[int], list[float | None]]:
+        n = len(self.ids)
+        if f.near is not None and f.radius_km is not None:
+            min_lat, max_lat, lon_ranges = box = bounding_box(f.near[0], f.near[1], f.radius_km)
+            lo = int(np.searchsorted(self.lat_key, min_lat, side="left"))
+            hi = int(np.searchsorted(self.lat_key, max_lat, side="right"))
+            rows = np.arange(lo, hi)
+            lon = self.lon[rows]
+            keep = np.zeros(len(rows), dtype=bool)
+            for a, b in lon_ranges:
+                keep |= (lon >= a) & (lon <= b)
+            rows = rows[keep]
+            if len(self.s_row):
+                in_box = (self.s_lat >= box[0]) & (self.s_lat <= box[1])
+                s_keep = np.zeros(len(self.s_row), dtype=bool)
+                for a, b in lon_ranges:
+                    s_keep |= (self.s_lon >= a) & (self.s_lon <= b)
+                rows = np.union1d(rows, self.s_row[in_box & s_keep])
+        else:
+            rows = np.arange(n)
+
+        if f.types:
+            codes = [TYPE_CODE[t] for t in f.types if t in TYPE_CODE]
+            rows = rows[np.isin(self.type_code[rows], codes)]
+        if f.mobile is not None:
+            rows = rows[self.is_mobile[rows] == f.mobile]
+        if f.accessible:
+            rows = rows[self.wheelchair_yes[rows]]
+        bits = None
+        if f.functions:
+            bits = sum(FUNCTION_BIT[s] for s in f.functions if s in FUNCTION_BIT)
+        if f.family:
+            family_bits = FAMILY_BITS.get(f.family, 0)
+            bits = family_bits if bits is None else bits & family_bits
+        if bits is not None:
+            rows = rows[(self.fmask[rows] & bits) != 0]
+        if f.free:
+            free_bits = ALL_BITS if bits is None else bits
+            rows = rows[self.place_free[rows] | ((self.free_fmask[rows] & free_bits) != 0)]
+        if f.commune:
+            stopping = np.fromiter(self.stop_communes.get(f.commune, ()), dtype=np.int64)
+            rows = rows[(self.commune[rows] == f.commune) | np.isin(rows, stopping)]
+
+        dist = None
+        if f.near is not None:
+            dist = haversine_km(f.near[0], f.near[1], self.lat[rows], self.lon[rows])
+            if len(self.stop_points):
+                for k in np.flatnonzero(self.is_mobile[rows]):
+                    points = self.stop_points.get(int(rows[k]))
+                    if points:
+                        arr = np.array(points)
+                        d = float(haversine_km(f.near[0], f.near[1], arr[:, 0], arr[:, 1]).min())
+                        dist[k] = d if np.isnan(dist[k]) else min(dist[k], d)
+            if f.radius_km is not None:
+                keep = dist <= f.radius_km  # NaN (no position) is never within
+                rows, dist = rows[keep], dist[keep]
+
+        moment = f.moment(now)
+        if moment is not None and len(rows):
+            day = hours._aware(moment).date()
+            keep = np.fromiter(
+                (self._open(int(i), bits, moment, day) for i in rows), dtype=bool, count=len(rows)
+            )
+            rows = rows[keep]
+            if dist is not None:
+                dist = dist[keep]
+
+        if dist is not None:
+            missing = np.isnan(dist)
+            order = np.lexsort((self.name_rank[rows], np.where(missing, 0.0, dist), missing))
+            rows, dist = rows[order], dist[order]
+            return self.ids[rows].tolist(), [None if np.isnan(d) else float(d) for d in dist]
+        rows = rows[np.argsort(self.name_rank[rows], kind="stable")]
+        return self.ids[rows].tolist(), [None] * len(rows)
+
+
+def _index_ttl() -> float:
+    from django.conf import settings
+
+    return float(getattr(settings, "MAILLAGE_SEARCH_INDEX_TTL", DEFAULT_INDEX_TTL))
+
+
+def _stamp_path() -> Path:
+    from django.conf import settings
+
+    return Path(settings.DATA_DIR) / STAMP_NAME
+
+
+def _stamp() -> tuple[int, int]:
+    try:
+        st = os.stat(_stamp_path())
+    except OSError:
+        return (0, 0)
+    return (st.st_ino, st.st_mtime_ns)
+
+
+def _touch_stamp(force: bool = True) -> None:
+    """Replace the stamp file (a new inode each time: two changes within one clock
+    tick still differ)."""
+    global _last_touch
+    now = time.monotonic()
+    if not force and now - _last_touch < 0.2:
+        return
+    _last_touch = now
+    path = _stamp_path()
+    try:
+        if path.parent.is_dir():
+            tmp = path.with_name(f".{STAMP_NAME}.{os.getpid()}.{threading.get_ident()}")
+            tmp.write_text(str(time.time_ns()))
+            os.replace(tmp, path)
+    except OSError:  # a read-only data folder: the TTL still bounds staleness
+        pass
+
+
+def invalidate_index(using=None) -> None:
+    """Say that places changed: this process's index is rebuilt at its next search,
+    other processes' at theirs (the stamp file), now and when the transaction commits."""
+    global _local_generation
+    _local_generation += 1
+    from django.db import connections
+
+    connection = connections[using or "default"]
+    # In a transaction, the touch that counts is the one at commit: spare the others.
+    _touch_stamp(force=not connection.in_atomic_block)
+    if connection.in_atomic_block and not any(
+        func is _touch_stamp for _sids, func, *_ in connection.run_on_commit
+    ):
+        connection.on_commit(_touch_stamp)
+
+
+_WATCHED = ("places_", "territory_commune")
+_WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE", "TRUNCATE")
+
+
+def _write_watcher(execute, sql, params, many, context):
+    result = execute(sql, params, many, context)
+    head = sql[:10].lstrip().upper() if isinstance(sql, str) else ""
+    if (head.startswith(_WRITES) and any(t in sql for t in _WATCHED)) or head.startswith(
+        "ROLLBACK"
+    ):
+        invalidate_index(context["connection"].alias)
+    return result
+
+
+def watch_writes() -> None:
+    """Install the write watcher on every database connection (called by the api app)."""
+    from django.db import connections
+    from django.db.backends.signals import connection_created
+
+    def install(sender, connection, **kwargs):
+        if _write_watcher not in connection.execute_wrappers:
+            connection.execute_wrappers.append(_write_watcher)
+
+    connection_created.connect(install, weak=False, dispatch_uid="maillage-search-watch")
+    for connection in connections.all(initialized_only=True):
+        install(None, connection)
+
+
+def current_index(*, force: bool = False) -> _PlaceIndex | None:
+    """This process's index, rebuilt if stale; None when it must not answer (index
+    disabled, or inside a transaction unless ``force``)."""
+    global _index
+    from django.db import connection
+
+    ttl = _index_ttl()
+    if not force and (ttl <= 0 or connection.in_atomic_block):
+        return None
+    key = (connection.settings_dict.get("NAME"), _local_generation, _stamp())
+
+    def stale(index) -> bool:
+        if index is None or index.key != key:
+            return True
+        return not force and time.monotonic() - index.built_at > ttl
+
+    index = _index
+    if stale(index):
+        with _index_lock:
+            index = _index
+            if stale(index):
+                index = _index = _PlaceIndex(key)
+    return index
+
+
+def index_find(
+    f: PlaceFilter, now: dt.datetime | None = None, *, force: bool = False
+) -> tuple[list[int], list[float | None]] | None:
+    """The index's answer to ``f``, or None when the index cannot give it (text
+    search, inside a transaction, index disabled)."""
+    if f.q:
+        return None
+    index = current_index(force=force)
+    return None if index is None else index.find(f, now)

@@ -1,0 +1,49 @@
+"""/api/places/ outside a transaction, as in production: the in-process index
+answers, and sees writes at once."""
+
+from __future__ import annotations
+
+import pytest
+
+from maillage.places import search
+from maillage.places.models import Place
+
+from .conftest import make_place
+
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+NEAR = {"near": "44.5215,3.4965", "radius_km": "30", "function": "digital-mediation"}
+
+
+def names(client, **params):
+    return [p["name"] for p in client.get("/api/places/", params).json()["results"]]
+
+
+def test_the_index_answers_and_follows_every_change(client, places):
+    assert names(client, **NEAR) == [
+        "Bus numérique",
+        "France Services de Mende",
+        "Tiers-lieu de Florac",
+    ]
+    index = search._index
+    assert index is not None and index.summaries  # built, and its cache filled
+    make_place("Médiathèque de Mende", (44.5200, 3.4960), ["digital-mediation"])
+    assert names(client, **NEAR)[0] == "Médiathèque de Mende"
+    assert search._index is not index  # rebuilt
+    Place.objects.filter(name="Médiathèque de Mende").update(name="Médiathèque")
+    assert names(client, **NEAR)[0] == "Médiathèque"
+    Place.objects.filter(name="Médiathèque").delete()
+    assert names(client, **NEAR) == [
+        "Bus numérique",
+        "France Services de Mende",
+        "Tiers-lieu de Florac",
+    ]
+
+
+def test_with_a_departement_or_a_text_sql_answers(client, places):
+    assert names(client, dept="48", **NEAR) == [
+        "Bus numérique",
+        "France Services de Mende",
+        "Tiers-lieu de Florac",
+    ]
+    assert names(client, q="Florac") == ["Tiers-lieu de Florac"]
