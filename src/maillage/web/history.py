@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
-from maillage.places.models import Closure, MobileStop, Place, PlaceFunction
+from maillage.places.models import Closure, MobileStop, Notice, Place, PlaceFunction
 
 DEFAULT_LIMIT = 30
 # Bookkeeping columns nobody reading the page cares about.
@@ -127,6 +127,20 @@ def _stop_entry(record) -> HistoryEntry | None:
     )
 
 
+def _notice_entry(record) -> HistoryEntry | None:
+    message = {"message": record.message}
+    return _entry(
+        record,
+        _describe(
+            record,
+            Notice,
+            _("Annonce publiée : « %(message)s »") % message,
+            _("Annonce retirée : « %(message)s »") % message,
+            _("Annonce modifiée : « %(message)s »") % message,
+        ),
+    )
+
+
 def place_history(place: Place, limit: int = DEFAULT_LIMIT) -> list[HistoryEntry]:
     sources = [
         (place.history.select_related("history_user"), _place_entry),
@@ -141,6 +155,7 @@ def place_history(place: Place, limit: int = DEFAULT_LIMIT) -> list[HistoryEntry
             MobileStop.history.filter(place_id=place.pk).select_related("history_user", "commune"),
             _stop_entry,
         ),
+        (Notice.history.filter(place_id=place.pk).select_related("history_user"), _notice_entry),
     ]
     entries = []
     for queryset, describe in sources:
