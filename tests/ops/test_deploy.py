@@ -65,7 +65,9 @@ def test_console_script_accepts_hyphenated_command_names():
 @pytest.mark.django_db(transaction=True)
 def test_pg_dump_backup_restores_into_a_new_database(tmp_path):
     if not shutil.which("pg_dump"):
-        raise RuntimeError("pg_dump is needed for the backup test (apt-get install postgresql-client)")
+        raise RuntimeError(
+            "pg_dump is needed for the backup test (apt-get install postgresql-client)"
+        )
     family = Function.objects.first().family
     assert family is not None
     Place.objects.create(name="Lieu sauvegardé", slug="lieu-sauvegarde", type="tiers-lieu")
@@ -77,9 +79,21 @@ def test_pg_dump_backup_restores_into_a_new_database(tmp_path):
     }
     dump = tmp_path / "maillage.dump"
     subprocess.run(
-        ["pg_dump", "--format=custom", "-h", conninfo["host"], "-p", conninfo["port"],
-         "-U", conninfo["user"], "-f", str(dump), settings["NAME"]],
-        check=True, timeout=120,
+        [
+            "pg_dump",
+            "--format=custom",
+            "-h",
+            conninfo["host"],
+            "-p",
+            conninfo["port"],
+            "-U",
+            conninfo["user"],
+            "-f",
+            str(dump),
+            settings["NAME"],
+        ],
+        check=True,
+        timeout=120,
     )
     restored = f"{settings['NAME']}_restored"
     admin = psycopg.connect(dbname="postgres", autocommit=True, **conninfo)
@@ -87,9 +101,21 @@ def test_pg_dump_backup_restores_into_a_new_database(tmp_path):
         admin.execute(f'DROP DATABASE IF EXISTS "{restored}"')
         admin.execute(f'CREATE DATABASE "{restored}"')
         subprocess.run(
-            ["pg_restore", "--no-owner", "-h", conninfo["host"], "-p", conninfo["port"],
-             "-U", conninfo["user"], "-d", restored, str(dump)],
-            check=True, timeout=120,
+            [
+                "pg_restore",
+                "--no-owner",
+                "-h",
+                conninfo["host"],
+                "-p",
+                conninfo["port"],
+                "-U",
+                conninfo["user"],
+                "-d",
+                restored,
+                str(dump),
+            ],
+            check=True,
+            timeout=120,
         )
         with psycopg.connect(dbname=restored, **conninfo) as copy:
             names = [row[0] for row in copy.execute("SELECT name FROM places_place")]
