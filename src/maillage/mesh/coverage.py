@@ -173,7 +173,7 @@ def coverage(
     if counts and ts and len(fac):
         nearest, cost, pairs = model.nearest_and_pairs(demand, fac, max(ts))
     else:
-        nearest, cost = model.nearest(demand, fac, hint=max(ts) if ts else None)
+        nearest, cost = model.nearest(demand, fac, hint=float(np.median(ts)) if ts else None)
     covered_weight: dict[float, float] = {}
     weight_share: dict[float, float] = {}
     covered_points: dict[float, int] = {}

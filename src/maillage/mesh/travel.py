@@ -33,8 +33,9 @@ from .model import DemandPoints, Facilities, FloatArray, IntArray
 
 Pairs = tuple[IntArray, IntArray, FloatArray]
 
-#: Threads for the k-d tree's nearest queries (scipy's ``workers``: -1 = every core).
-WORKERS: int = -1
+#: Threads for the k-d tree's nearest queries (scipy's ``workers``; -1: every core).
+#: One by default: on a shared or busy machine extra threads mostly wait.
+WORKERS: int = 1
 
 
 class TravelModel(ABC):
