@@ -177,3 +177,27 @@ def test_scenario_differences_equal_the_figures_differences():
     with pytest.raises(ValueError):
         compare(before, coverage(DemandPoints(["z"], [[0, 0]], [1]), fac, m))
     assert d.summary()["changed_points"] == len(d.changed)
+
+
+@settings(max_examples=40, deadline=None)
+@given(d=points, f=sites.filter(len), data=st.data())
+def test_coverage_with_per_point_travel_times(d, f, data):
+    from maillage.mesh import PRESETS, EstimatedTime
+
+    demand = DemandPoints(
+        [f"d{i}" for i in range(len(d))],
+        np.array([(x, y) for x, y, _ in d], float) * 1000,
+        [w for *_, w in d],
+    )
+    fac = Facilities([f"f{j}" for j in range(len(f))], np.array(f, float) * 1000)
+    kinds = data.draw(st.lists(st.sampled_from(sorted(PRESETS)), min_size=len(d), max_size=len(d)))
+    m = EstimatedTime.by_territory(kinds)
+    factor = np.array([PRESETS[k][0] / PRESETS[k][1] * 60 for k in kinds])
+    cost = brute_cost(demand.xy, fac.xy, factor)
+    r = coverage(demand, fac, m, (5.0, 15.0))  # most points are beyond 15 minutes
+    assert np.allclose(r.cost, cost.min(axis=1))
+    clear = np.abs(cost - 15.0) > 1e-9
+    assert r.counts is not None
+    assert np.array_equal(
+        r.counts[15.0][clear.all(axis=1)], (cost <= 15.0).sum(axis=1)[clear.all(axis=1)]
+    )

@@ -199,3 +199,37 @@ def test_only_the_existing_places_that_count_are_kept():
     assert r.base_weight == 40 and list(r.chosen_ids) == ["c"]
     s = set_cover(demand, existing, cand, StraightLine(), 10, 1.0, function="fablab", on=monday)
     assert s.n_new == 2 and s.proven_optimal
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    mat=st.lists(
+        st.lists(st.one_of(st.none(), st.integers(0, 40)), min_size=6, max_size=6),
+        min_size=1,
+        max_size=10,
+    ),
+    weights=st.lists(st.integers(0, 50), min_size=10, max_size=10),
+    t=st.integers(5, 30),
+    k=st.integers(1, 3),
+)
+def test_recommend_with_an_od_matrix(mat, weights, t, k):
+    from maillage.mesh import ODMatrix
+
+    n = len(mat)
+    origins = [f"o{i}" for i in range(n)]
+    sites = [f"s{j}" for j in range(6)]
+    model = ODMatrix.from_table(origins, sites, mat, seconds=False)
+    demand = DemandPoints(origins, np.zeros((n, 2)), weights[:n])
+    existing = Facilities(sites[:1], np.zeros((1, 2)))
+    cand = Facilities(sites[1:], np.zeros((5, 2)))
+    cost = np.array([[np.inf if v is None else v for v in row] for row in mat], float)
+    w = demand.weights
+    base = cost[:, 0] <= t
+    cov = cost[:, 1:] <= t
+    best = max(
+        w[base | cov[:, list(s)].any(axis=1)].sum()
+        for r in range(0, k + 1)
+        for s in itertools.combinations(range(5), r)
+    )
+    rec = recommend(demand, existing, cand, model, t, k)
+    assert rec.proven_optimal and rec.covered_weight == best and rec.unit == "min"

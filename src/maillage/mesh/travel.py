@@ -157,8 +157,10 @@ class _ScaledDistance(TravelModel):
         idx[rows[hit]] = cols[hit]
         rest = np.flatnonzero(idx < 0)
         if rest.size:
-            i2, c2 = self.nearest(demand.take(rest), facilities)
-            idx[rest], cost[rest] = i2, c2
+            d2, i2 = facilities.tree.query(demand.xy[rest], workers=WORKERS)
+            factor = self._factor(demand)
+            f2 = factor if np.isscalar(factor) else np.asarray(factor)[rest]
+            idx[rest], cost[rest] = i2, np.asarray(d2) * f2
         return idx, cost, (rows, cols, costs)
 
     def cost_matrix(self, demand: DemandPoints, facilities: Facilities) -> FloatArray:
