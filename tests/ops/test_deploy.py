@@ -19,7 +19,10 @@ MAILLAGE = str(Path(sys.executable).parent / "maillage")
 
 
 def run_maillage(*args: str, **env: str) -> subprocess.CompletedProcess:
-    environment = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+    # A clean environment as an operator would have: no settings module, and not the
+    # async-safety switch that the browser tests set in this process.
+    dropped = {"DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    environment = {k: v for k, v in os.environ.items() if k not in dropped}
     environment.update(env)
     return subprocess.run(
         [MAILLAGE, *args], capture_output=True, text=True, env=environment, timeout=120
