@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "maillage.api",
     "maillage.web",
     "maillage.participation",
+    "maillage.analysis",
 ]
 
 MIDDLEWARE = [

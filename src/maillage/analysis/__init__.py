@@ -1,0 +1,1 @@
+"""The mesh analysis delivered: commands, API, web page and report on top of maillage.mesh."""
