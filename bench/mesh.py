@@ -90,7 +90,7 @@ def national_coverage(communes: DemandPoints, fs: Facilities) -> None:
     )
     model = StraightLine()
     w = communes.weights
-    runs = 21
+    runs = 31
 
     def arrays() -> tuple[DemandPoints, Facilities]:
         return DemandPoints(communes.ids, communes.xy, w), Facilities(fs.ids, fs.xy)
@@ -116,24 +116,36 @@ def national_coverage(communes: DemandPoints, fs: Facilities) -> None:
         dist = np.hypot(communes.xy[i, 0] - fs.xy[jj, 0], communes.xy[i, 1] - fs.xy[jj, 1])
         return {th: np.bincount(i[dist <= th * 1000], minlength=len(d)) for th in THRESHOLDS}
 
-    def timed(setup: Callable[[], Any], fn: Callable[..., Any], n: int) -> tuple[float, Any]:
-        best, out = np.inf, None
+    def race(
+        jobs: list[tuple[Callable[[], Any], Callable[..., Any]]], n: int
+    ) -> list[tuple[float, Any]]:
+        """Best time of each job over n rounds, the jobs taking turns in each round (so
+        that the load of a shared machine weighs on all of them alike)."""
+        best = [np.inf] * len(jobs)
+        outs: list[Any] = [None] * len(jobs)
         for _ in range(n):
-            args = setup()
-            t = time.perf_counter()
-            out = fn(*args)
-            best = min(best, time.perf_counter() - t)
-        return best, out
+            for i, (setup, fn) in enumerate(jobs):
+                args = setup()
+                t = time.perf_counter()
+                outs[i] = fn(*args)
+                best[i] = min(best[i], time.perf_counter() - t)
+        return list(zip(best, outs, strict=True))
 
     nothing: Callable[[], tuple[()]] = tuple
-    # from plain arrays: building the inputs is part of the work, for both tools
-    t_arr, r = timed(nothing, lambda: coverage(*arrays(), model, THRESHOLDS, counts=False), runs)
-    t_garr, (j, gshares) = timed(nothing, lambda: gpd_nearest(*gdfs()), runs)
-    # inputs already built (our k-d trees are still built inside, as geopandas' index)
-    t_pre, _ = timed(arrays, lambda d, f: coverage(d, f, model, THRESHOLDS, counts=False), runs)
-    t_gpre, _ = timed(gdfs, gpd_nearest, runs)
-    t_full, rf = timed(arrays, lambda d, f: coverage(d, f, model, THRESHOLDS), runs)
-    t_dw, dcounts = timed(gdfs, gpd_within, 5)
+    (t_arr, r), (t_garr, (j, gshares)), (t_pre, _), (t_gpre, _) = race(
+        [
+            # from plain arrays: building the inputs is part of the work, for both tools
+            (nothing, lambda: coverage(*arrays(), model, THRESHOLDS, counts=False)),
+            (nothing, lambda: gpd_nearest(*gdfs())),
+            # inputs already built (our k-d trees are still built inside, as geopandas' index)
+            (arrays, lambda d, f: coverage(d, f, model, THRESHOLDS, counts=False)),
+            (gdfs, gpd_nearest),
+        ],
+        runs,
+    )
+    (t_full, rf), (t_dw, dcounts) = race(
+        [(arrays, lambda d, f: coverage(d, f, model, THRESHOLDS)), (gdfs, gpd_within)], 7
+    )
 
     same_dist = np.allclose(np.sort(j["dist"].to_numpy()) / 1000, np.sort(r.cost), atol=1e-6)
     same_share = all(abs(gshares[t] - r.weight_share[t]) < 1e-12 for t in THRESHOLDS)

@@ -809,8 +809,10 @@ def recommend(
     if existing is not None:
         existing = select_facilities(existing, function, on)
     inst = build_instance(demand, existing, candidates, model, threshold)
+    # a margin for what follows the search, so that the whole call keeps to the limit
+    budget = 0.98 * time_limit - (time.perf_counter() - t0)
     sel, val, ub, proven, method, stats = solve_instance(
-        inst, k, time_limit=max(0.1, time_limit - (time.perf_counter() - t0)), exact=exact
+        inst, k, time_limit=max(0.05, budget), exact=exact
     )
     order, gains = _order_by_gain(inst, sel)
     chosen = inst.cols[np.asarray(order, dtype=np.intp)] if order else np.zeros(0, np.intp)
