@@ -460,6 +460,16 @@ def main() -> None:
         dest="departements",
         help="only these départements' communes (default: all of France)",
     )
+    parser.add_argument(
+        "--index-ttl",
+        default=None,
+        help="MAILLAGE_SEARCH_INDEX_TTL for the server (0: SQL only, no in-process index)",
+    )
+    parser.add_argument(
+        "--no-summary-cache",
+        action="store_true",
+        help="MAILLAGE_SEARCH_SUMMARY_CACHE=0: every page read from the database",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
     args = parser.parse_args()
     if not 1 <= args.duration <= 120 or not 1 <= args.connections <= 64:
@@ -476,6 +486,10 @@ def main() -> None:
         LOG_LEVEL="ERROR",
         DATABASE_URL=args.database_url or f"sqlite:///{workdir / 'bench.sqlite3'}",
     )
+    if args.index_ttl is not None:
+        env["MAILLAGE_SEARCH_INDEX_TTL"] = str(args.index_ttl)
+    if args.no_summary_cache:
+        env["MAILLAGE_SEARCH_SUMMARY_CACHE"] = "0"
     if args.database_url:
         fresh_postgres(args.database_url)
     os.environ.update(env)
@@ -538,6 +552,10 @@ def report(args, facts, client, results, counts, api_bytes, static_bytes, sample
         f"{facts['communes']} communes, {db}, gunicorn {args.workers} workers, "
         f"{args.connections} connections, {args.duration} s each, client {client}, {os.cpu_count()} cores"
     )
+    index = "off (SQL only)" if str(args.index_ttl) == "0" else "on"
+    cache = "off" if args.no_summary_cache else "on"
+    load = " ".join(f"{x:.2f}" for x in os.getloadavg())
+    print(f"Search index: {index}; summary cache: {cache}; load average before the report: {load}")
     print(
         f"Queries: /api/places/?near=…&radius_km=20&function=… over 2000 random points/functions; "
         f"matches per query: median {statistics.median(counts):.0f}, max {max(counts)} "

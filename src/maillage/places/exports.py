@@ -25,7 +25,7 @@ from django.utils.text import slugify
 from . import hours
 from . import opendata_schemas as S
 from .models import Closure, MobileStop, Place, PlaceFunction, PlaceType
-from .search import PlaceHit, expression_open, place_open_at
+from .search import PlaceHit, expression_open, place_open_at, summary_cache_enabled
 
 UrlFor = Callable[[Place], str]
 COORDINATE_DECIMALS = 6  # ~0.1 m: RFC 7946 §11.2 advises no more
@@ -222,7 +222,7 @@ def summaries(
     if not ids:
         return []
     if index is not None:
-        cache = index.summaries
+        cache = index.summaries if summary_cache_enabled() else {}
         missing = [i for i in ids if i not in cache]
         if missing:
             if len(cache) > SUMMARY_CACHE_MAX:

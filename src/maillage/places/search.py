@@ -397,12 +397,17 @@ class SearchResult(Sequence[PlaceHit]):
     their places (one batch of queries per slice, cached)."""
 
     def __init__(
-        self, ids: list[int], distances: list[float | None], queryset: QuerySet, f: PlaceFilter
+        self,
+        ids: list[int],
+        distances: list[float | None],
+        queryset: QuerySet | None,
+        f: PlaceFilter,
     ):
         self.ids = ids
         self.distances = distances
         self.filter = f
-        self._queryset = queryset
+        self._base = queryset
+        self._queryset: QuerySet | None = None  # built when first needed
         self._cache: dict[int, Place] = {}
 
     def __len__(self) -> int:
@@ -414,6 +419,13 @@ class SearchResult(Sequence[PlaceHit]):
     def _load(self, ids: list[int]) -> None:
         missing = [i for i in ids if i not in self._cache]
         if missing:
+            if self._queryset is None:
+                base = self._base if self._base is not None else Place.objects.published()
+                self._queryset = (
+                    base.select_related("commune")
+                    .defer(*DEFERRED_FIELDS, "commune__geometry")
+                    .prefetch_related(*list_prefetches())
+                )
             for place in self._queryset.filter(pk__in=missing):
                 self._cache[place.pk] = place
 
@@ -558,17 +570,10 @@ def search_places(
     found = None
     if queryset is None and use_index is not False:
         found = index_find(f, now, force=use_index is True)
-    if queryset is None:
-        queryset = Place.objects.published()
     if found is None:
-        found = _sql_find(f, queryset, now)
+        found = _sql_find(f, queryset if queryset is not None else Place.objects.published(), now)
     ids, dists = found
-    full = (
-        queryset.select_related("commune")
-        .defer(*DEFERRED_FIELDS, "commune__geometry")
-        .prefetch_related(*list_prefetches())
-    )
-    return SearchResult(ids, dists, full, f)
+    return SearchResult(ids, dists, queryset, f)
 
 
 def _sql_find(
@@ -904,9 +909,24 @@ class _PlaceIndex:
 
 
 def _index_ttl() -> float:
+    """MAILLAGE_SEARCH_INDEX_TTL: a setting, else the environment, else 60 s; 0: no index."""
     from django.conf import settings
 
-    return float(getattr(settings, "MAILLAGE_SEARCH_INDEX_TTL", DEFAULT_INDEX_TTL))
+    value = getattr(settings, "MAILLAGE_SEARCH_INDEX_TTL", None)
+    if value is None:
+        value = os.environ.get("MAILLAGE_SEARCH_INDEX_TTL") or DEFAULT_INDEX_TTL
+    return float(value)
+
+
+def summary_cache_enabled() -> bool:
+    """MAILLAGE_SEARCH_SUMMARY_CACHE (setting, else environment; default on): whether
+    the index keeps the place summaries the API lists."""
+    from django.conf import settings
+
+    value = getattr(settings, "MAILLAGE_SEARCH_SUMMARY_CACHE", None)
+    if value is None:
+        value = os.environ.get("MAILLAGE_SEARCH_SUMMARY_CACHE", "1")
+    return str(value).lower() not in ("0", "false", "no", "off", "")
 
 
 def _stamp_path() -> Path:
