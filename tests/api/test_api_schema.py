@@ -56,7 +56,6 @@ def test_the_schema_documents_every_endpoint_and_filter(client, db):
 
 def test_no_request_built_from_the_schema_gets_a_server_error(places):
     from django.core import signals
-    from django.core.wsgi import get_wsgi_application
     from django.db import close_old_connections
 
     # Requests go through the real WSGI handler, which closes "old" connections when

@@ -71,8 +71,6 @@ def test_pg_dump_backup_restores_into_a_new_database(tmp_path):
         raise RuntimeError(
             "pg_dump is needed for the backup test (apt-get install postgresql-client)"
         )
-    family = Function.objects.first().family
-    assert family is not None
     Place.objects.create(name="Lieu sauvegardé", slug="lieu-sauvegarde", type="tiers-lieu")
     settings = connection.settings_dict
     conninfo = {
