@@ -152,7 +152,8 @@ class PlaceSet:
 
     @property
     def names(self) -> np.ndarray:
-        assert self.facilities.names is not None
+        if self.facilities.names is None:
+            return self.facilities.ids
         return self.facilities.names
 
     def info(self, i: int) -> dict:

@@ -12,7 +12,7 @@ import math
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from .services import Analysis, Outcome, Scenario
+from .services import Analysis, Outcome, Scenario, threshold_key
 
 NNBSP = "\u202f"  # narrow no-break space: French thousands separator (HTML, PDF)
 
@@ -88,7 +88,7 @@ def coverage_header(a: Analysis) -> list[str]:
         + (f" sur {fr_int(s['places_read'])}" if s["places_read"] != s["places"] else "")
         + (f", ouverts le {q.on.strftime('%d/%m/%Y')}" if q.on else "")
         + ".",
-        f"Mesure : {q.travel_label} depuis le centre de chaque commune ; "
+        f"Mesure : {q.travel_label}, depuis le centre de chaque commune ; "
         f"mal desservie au-delà de {fr_threshold(a.target, a.unit)}.",
     ]
     if q.on and s["closed"]:
@@ -214,7 +214,7 @@ def coverage_text(a: Analysis, limit: int | None = 200) -> str:
                     fr_int(r["population"]),
                     r["nearest_name"] or "aucun",
                     fr_cost(r["cost"], unit),
-                    *(fr_int(r["within"].get(t, 0)) for t in ts),
+                    *(fr_int(r["within"].get(threshold_key(t), 0)) for t in ts),
                 )
                 for r in shown_r
             ],
@@ -259,7 +259,7 @@ def coverage_csv(a: Analysis) -> str:
                 r["nearest_id"] or "",
                 r["nearest_name"] or "",
                 "" if r["cost"] is None else f"{r['cost']:.3f}",
-                *(r["within"].get(t, 0) for t in ts),
+                *(r["within"].get(threshold_key(t), 0) for t in ts),
                 "1" if r["covered"] else "0",
             ]
         )
@@ -302,7 +302,7 @@ def coverage_geojson(a: Analysis) -> str:
                     "nearest_id": r["nearest_id"],
                     "nearest_name": r["nearest_name"],
                     cost_key: r["cost"],
-                    **{f"places_within_{_tkey(t, unit)}": n for t, n in r["within"].items()},
+                    **{f"places_within_{k}{unit}": n for k, n in r["within"].items()},
                     "covered": r["covered"],
                     "target": a.target,
                     "unit": unit,

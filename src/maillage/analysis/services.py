@@ -140,6 +140,11 @@ def make_query(
     )
 
 
+def threshold_key(t: float) -> str:
+    """A threshold as a JSON key: ``"5"``, ``"7.5"``."""
+    return f"{float(t):g}"
+
+
 def fmt_threshold(t: float, unit: str) -> str:
     return f"{t:g} {unit}"
 
@@ -220,7 +225,7 @@ class Analysis:
         names = self.counted.names
         deps = self.territory.commune_departements
         counts = r.counts or {}
-        count_lists = {t: counts[t].tolist() for t in counts}
+        count_lists = {threshold_key(t): counts[t].tolist() for t in counts}
         cost = r.cost.tolist()
         w = r.weights.tolist()
         cov = self.covered.tolist()
@@ -696,6 +701,7 @@ __all__ = [
     "analyse",
     "fmt_threshold",
     "make_query",
+    "threshold_key",
     "mobile_plan",
     "recommend",
     "scenario",

@@ -5,6 +5,8 @@ from django.urls import include, path
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include("maillage.api.urls")),
+    path("api/", include("maillage.analysis.api_urls")),
+    path("maillage/", include("maillage.analysis.urls")),
     path("compte/", include("maillage.accounts.urls")),
     path("contribuer/", include("maillage.participation.urls")),
     path("", include("maillage.web.urls")),
