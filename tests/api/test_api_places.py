@@ -215,6 +215,8 @@ def test_the_fast_summaries_equal_the_model_summaries(places):
     from maillage.places.hours import PARIS
     from maillage.places.search import PlaceFilter, current_index, search_places
 
+    places["mende"].mark_checked(dt.datetime(2026, 11, 2, 9, 30, 15, 123456, tzinfo=PARIS))
+    places["coworking"].mark_checked(dt.datetime(2026, 7, 14, 18, 0, tzinfo=PARIS))
     result = search_places(PlaceFilter(near=(44.5, 3.5)))
     url_for = exports.url_builder("http://x")
     for now in [

@@ -22,9 +22,20 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
+from maillage.territory.models import Commune
+
 from . import hours
 from . import opendata_schemas as S
-from .models import Closure, MobileStop, Place, PlaceFunction, PlaceType
+from .models import (
+    Closure,
+    Function,
+    FunctionFamily,
+    MobileStop,
+    Network,
+    Place,
+    PlaceFunction,
+    PlaceType,
+)
 from .search import PlaceHit, expression_open, place_open_at, summary_cache_enabled
 
 UrlFor = Callable[[Place], str]
@@ -89,59 +100,99 @@ def place_summary(
     }
 
 
-SUMMARY_COLUMNS = (
-    "id",
-    "slug",
-    "name",
-    "type",
-    "summary",
-    "address",
-    "postal_code",
-    "commune_id",
-    "commune__name",
-    "latitude",
-    "longitude",
-    "is_mobile",
-    "opening_hours",
-    "wheelchair",
-    "fee",
-    "website",
-    "email",
-    "phone",
-    "last_checked_at",
-    "is_example",
-)
-
-
 SUMMARY_CACHE_MAX = 20000
+
+
+def _summary_sql(connection) -> tuple[str, str, str]:
+    """The three queries of :func:`_static_summaries`, in plain SQL (names from the
+    models): the ORM would spend more time writing them than the database answering."""
+    qn = connection.ops.quote_name
+
+    def col(model, name):
+        return qn(model._meta.get_field(name).column)
+
+    place, commune = qn(Place._meta.db_table), qn(Commune._meta.db_table)
+    columns = ", ".join(
+        f"p.{col(Place, name)}"
+        for name in (
+            "id",
+            "slug",
+            "name",
+            "type",
+            "summary",
+            "address",
+            "postal_code",
+            "commune",
+            "latitude",
+            "longitude",
+            "is_mobile",
+            "opening_hours",
+            "wheelchair",
+            "fee",
+            "website",
+            "email",
+            "phone",
+            "last_checked_at",
+            "is_example",
+        )
+    )
+    places = (
+        f"SELECT {columns}, c.{col(Commune, 'name')} FROM {place} p "  # noqa: S608 (names from the models, values as parameters)
+        f"LEFT JOIN {commune} c ON c.{col(Commune, 'code')} = p.{col(Place, 'commune')} "
+        f"WHERE p.{col(Place, 'id')} IN ({{ids}})"
+    )
+    pf, fn, fam = (qn(m._meta.db_table) for m in (PlaceFunction, Function, FunctionFamily))
+    functions = (
+        f"SELECT pf.{col(PlaceFunction, 'place')}, fam.{col(FunctionFamily, 'position')}, "  # noqa: S608
+        f"f.{col(Function, 'position')}, f.{col(Function, 'slug')}, f.{col(Function, 'name')}, "
+        f"fam.{col(FunctionFamily, 'slug')}, f.{col(Function, 'icon')} FROM {pf} pf "
+        f"JOIN {fn} f ON f.{col(Function, 'id')} = pf.{col(PlaceFunction, 'function')} "
+        f"JOIN {fam} fam ON fam.{col(FunctionFamily, 'id')} = f.{col(Function, 'family')} "
+        f"WHERE pf.{col(PlaceFunction, 'place')} IN ({{ids}})"
+    )
+    through = Place.networks.through
+    net = qn(Network._meta.db_table)
+    networks = (
+        f"SELECT pn.{col(through, 'place')}, n.{col(Network, 'slug')}, n.{col(Network, 'name')} "  # noqa: S608
+        f"FROM {qn(through._meta.db_table)} pn "
+        f"JOIN {net} n ON n.{col(Network, 'id')} = pn.{col(through, 'network')} "
+        f"WHERE pn.{col(through, 'place')} IN ({{ids}})"
+    )
+    return places, functions, networks
+
+
+def _aware_iso(value) -> str | None:
+    """A datetime column as the ORM gives it, in ISO 8601 (SQLite hands back text, in UTC)."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = dt.datetime.fromisoformat(value)
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=dt.UTC)
+    return value.isoformat()
 
 
 def _static_summaries(ids: list[int]) -> dict[int, dict]:
     """What a summary says that depends on the data alone (not on the time, the
     distance or the host): three small queries of plain rows, no model instances."""
-    rows = Place.objects.filter(pk__in=ids).order_by().values_list(*SUMMARY_COLUMNS)
+    from django.db import connection
+
+    ids = [int(i) for i in ids]
+    marks = ", ".join(["%s"] * len(ids))
+    places_sql, functions_sql, networks_sql = (
+        q.format(ids=marks) for q in _summary_sql(connection)
+    )
     functions: dict[int, list[tuple]] = {i: [] for i in ids}
-    for place_id, *function in (
-        PlaceFunction.objects.filter(place_id__in=ids)
-        .order_by()
-        .values_list(
-            "place_id",
-            "function__family__position",
-            "function__position",
-            "function__slug",
-            "function__name",
-            "function__family__slug",
-            "function__icon",
-        )
-    ):
-        functions[place_id].append(tuple(function))
     networks: dict[int, list[tuple[str, str]]] = {i: [] for i in ids}
-    for place_id, slug, name in (
-        Place.networks.through.objects.filter(place_id__in=ids)
-        .order_by()
-        .values_list("place_id", "network__slug", "network__name")
-    ):
-        networks[place_id].append((name, slug))
+    with connection.cursor() as cursor:
+        cursor.execute(places_sql, ids)
+        rows = cursor.fetchall()
+        cursor.execute(functions_sql, ids)
+        for place_id, *function in cursor.fetchall():
+            functions[place_id].append(tuple(function))
+        cursor.execute(networks_sql, ids)
+        for place_id, slug, name in cursor.fetchall():
+            networks[place_id].append((name, slug))
     out = {}
     for r in rows:
         out[r[0]] = {
@@ -152,25 +203,25 @@ def _static_summaries(ids: list[int]) -> dict[int, dict]:
             "summary": r[4],
             "address": r[5],
             "postal_code": r[6],
-            "commune": {"code": r[7], "name": r[8]} if r[7] else None,
-            "latitude": r[9],
-            "longitude": r[10],
-            "is_mobile": r[11],
+            "commune": {"code": r[7], "name": r[19]} if r[7] else None,
+            "latitude": r[8],
+            "longitude": r[9],
+            "is_mobile": bool(r[10]),
             "functions": [
                 {"slug": slug, "name": name, "family": family, "icon": icon}
                 for *_order, slug, name, family, icon in sorted(functions[r[0]])
             ],
-            "opening_hours": r[12],
+            "opening_hours": r[11],
             "open_now": False,
-            "wheelchair": r[13],
-            "fee": r[14],
+            "wheelchair": r[12],
+            "fee": r[13],
             "networks": [{"slug": slug, "name": name} for name, slug in sorted(networks[r[0]])],
-            "website": r[15],
-            "email": r[16],
-            "phone": r[17],
+            "website": r[14],
+            "email": r[15],
+            "phone": r[16],
             "url": "",
-            "last_checked_at": _iso(r[18]),
-            "is_example": r[19],
+            "last_checked_at": _aware_iso(r[17]),
+            "is_example": bool(r[18]),
             "distance_km": None,
         }
     return out
