@@ -80,6 +80,8 @@ def test_heuristic_answers_state_a_valid_gap(d, c, e, t, k):
     best = brute_best(demand, cand, ex, t, k)
     r = recommend(demand, ex, cand, StraightLine(), t, k, exact=False)
     assert r.covered_weight <= best <= r.upper_bound + 1e-9
+    loose = recommend(demand, ex, cand, StraightLine(), t, k, exact=False, target_gap=0.2)
+    assert loose.covered_weight <= best <= loose.upper_bound + 1e-9
     assert covered_by(demand, cand, ex, t, r.chosen) == r.covered_weight
     assert r.gap == pytest.approx(
         0 if r.proven_optimal else (r.upper_bound - r.covered_weight) / r.upper_bound

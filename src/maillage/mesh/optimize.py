@@ -34,7 +34,7 @@ import os
 import sys
 import threading
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -359,6 +359,8 @@ def lagrangian_bound(
     stages: Sequence[float] = (0.01, 0.002, 0.0005),
     iterations: int = 150,
     lower: float | None = None,
+    target_gap: float = 0.0,
+    on_stage: Callable[[float, FloatArray], float] | None = None,
 ) -> tuple[float, FloatArray, list[FloatArray]]:
     """Minimise the Lagrangian dual (whose minimum is the LP relaxation's value) by
     smoothing: the sum of the k largest ``c_j = (A^T lam)_j`` is at most
@@ -368,7 +370,9 @@ def lagrangian_bound(
     The exact Lagrangian value at each stage's point is a valid bound; the smallest is
     returned, with its multipliers and each stage's smoothed fractional x (guides for
     rounding). With ``lower`` (a known solution's value), stops once a stage closes
-    less than a tenth of the remaining gap."""
+    less than a tenth of the remaining gap, or once the gap is at most ``target_gap``.
+    ``on_stage(bound, guide)``, called after each stage, may improve the solution and
+    returns its value (the new ``lower``)."""
     from scipy.optimize import minimize
     from scipy.special import expit
 
@@ -429,7 +433,11 @@ def lagrangian_bound(
         previous = best
         if val < best:
             best, best_lam = val, np.clip(z[:n], 0.0, w)
-        if lower is not None and previous - best < 0.1 * (best - lower):
+        if on_stage is not None:
+            lower = on_stage(best, guides[-1])
+        if lower is not None and (
+            previous - best < 0.1 * (best - lower) or best - lower <= target_gap * best
+        ):
             break
     return best, best_lam, guides
 
@@ -699,6 +707,7 @@ def solve_instance(
     exact: bool | None = None,
     bb_max_nnz: int = 300_000,
     plain: bool = False,
+    target_gap: float = 0.0,
 ) -> tuple[list[int], float, float, bool, str, dict[str, Any]]:
     """Solve a reduced instance: (columns, value, upper bound, proven, method, stats).
 
@@ -706,7 +715,8 @@ def solve_instance(
     ``exact``: None decides by size (branch and bound up to ``bb_max_nnz`` nonzeros,
     else heuristics with a Lagrangian bound); True forces an exact search (the HiGHS
     MILP beyond that size); False never runs one (greedy, swaps, Lagrangian bound).
-    ``plain``: only the textbook MILP given to HiGHS, no warm start (for comparisons)."""
+    ``plain``: only the textbook MILP given to HiGHS, no warm start (for comparisons).
+    ``target_gap``: on large instances, stop improving once the gap is at most this."""
     t0 = time.perf_counter()
     deadline = t0 + time_limit
     stats: dict[str, Any] = {}
@@ -766,21 +776,29 @@ def solve_instance(
         ub = min(ub, floor(mbound))
         proven = proven or val >= ub - tol
         return sel, val, max(ub, val), proven, "milp" + ("" if proven else " (time limit)"), stats
-    # large: Lagrangian bound, and its smoothed x as a guide for a better solution
+    # large: Lagrangian bound; after each of its stages, its smoothed x guides a rounding
+    # improved by swaps
     reserve = min(0.25 * time_limit, 2.0 + 1e-6 * inst.A.nnz)
-    lb, _lam, guides = lagrangian_bound(inst, k, deadline - reserve, lower=val)
+    best = {"sel": sel, "val": val, "method": method}
+
+    def on_stage(bound: float, guide: FloatArray) -> float:
+        b = floor(min(ub, bound))
+        v = float(best["val"])
+        if v < b - tol and b - v > target_gap * b and time.perf_counter() < deadline:
+            guided = [int(j) for j in np.argsort(-guide, kind="stable")[:k]]
+            guided = _swap(inst, guided, deadline)
+            gval = _value(inst, guided)
+            stats.setdefault("guided", []).append(gval)
+            if gval > v:
+                best.update(sel=guided, val=gval, method="lagrangian-guided swap")
+        return float(best["val"])
+
+    lb, _lam, _guides = lagrangian_bound(
+        inst, k, deadline - reserve, lower=val, target_gap=target_gap, on_stage=on_stage
+    )
+    sel, val, method = list(best["sel"]), float(best["val"]), str(best["method"])
     stats["lagrangian_bound"] = lb
-    stats["bound_s"] = time.perf_counter() - t0
     ub = min(ub, floor(lb))
-    for x_frac in reversed(guides):  # the last stage's guide first
-        if val >= ub - tol or time.perf_counter() > deadline:
-            break
-        guided = [int(j) for j in np.argsort(-x_frac, kind="stable")[:k]]
-        guided = _swap(inst, guided, deadline)
-        gval = _value(inst, guided)
-        stats.setdefault("guided", []).append(gval)
-        if gval > val:
-            sel, val, method = guided, gval, "lagrangian-guided swap"
     stats["heuristic_s"] = time.perf_counter() - t0
     return sel, val, max(ub, val), val >= ub - tol, method + " + lagrangian bound", stats
 
@@ -797,6 +815,7 @@ def recommend(
     exact: bool | None = None,
     function: str | Iterable[str] | None = None,
     on: dt.date | None = None,
+    target_gap: float = 0.0,
 ) -> Recommendation:
     """Where to add up to ``k`` of ``candidates`` so that the most weight lies within
     ``threshold`` (km or minutes, inclusive) of a place, ``existing`` places kept.
@@ -804,7 +823,9 @@ def recommend(
     Candidates are any facilities: commune centroids (:meth:`DemandPoints.as_candidates`)
     or shareable places of given kinds (``places.of_kind("hotel", "school", ...)``).
     Only the ``existing`` places offering ``function`` (a slug or a family's slugs) and
-    open ``on`` that day count, when given. See the module doc for the method and the gap."""
+    open ``on`` that day count, when given. ``target_gap`` (e.g. 0.01): on instances too
+    large for the exact search, stop as soon as the certified gap is at most this.
+    See the module doc for the method and the gap."""
     t0 = time.perf_counter()
     if existing is not None:
         existing = select_facilities(existing, function, on)
@@ -812,7 +833,7 @@ def recommend(
     # a margin for what follows the search, so that the whole call keeps to the limit
     budget = 0.98 * time_limit - (time.perf_counter() - t0)
     sel, val, ub, proven, method, stats = solve_instance(
-        inst, k, time_limit=max(0.05, budget), exact=exact
+        inst, k, time_limit=max(0.05, budget), exact=exact, target_gap=target_gap
     )
     order, gains = _order_by_gain(inst, sel)
     chosen = inst.cols[np.asarray(order, dtype=np.intp)] if order else np.zeros(0, np.intp)
