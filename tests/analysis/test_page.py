@@ -146,3 +146,15 @@ def test_bad_values_are_explained_not_500(client, lozere, params):
     r = client.get("/maillage/", params)
     assert r.status_code == 400
     assert "Un paramètre ne va pas" in r.content.decode()
+
+
+def test_the_nav_item_for_the_site_header(rf, lozere):
+    """analysis/_nav.html is the nav item web/base.html can include (slot nav_extra)."""
+    from django.template.loader import render_to_string
+    from django.urls import resolve
+
+    request = rf.get("/maillage/")
+    request.resolver_match = resolve("/maillage/")
+    html = render_to_string("analysis/_nav.html", {"request": request})
+    assert 'href="/maillage/"' in html and 'aria-current="page"' in html
+    assert "Maillage du territoire" in html and "<svg" in html
