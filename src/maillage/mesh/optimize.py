@@ -13,14 +13,15 @@ How :func:`recommend` solves it:
    of points is included in another candidate's (ties: the first one is kept);
    repeat while something changes.
 2. A good solution: lazy greedy (CELF) then best-improvement swaps (one chosen
-   site out, one other in) while they gain.
-3. An upper bound: the LP relaxation (HiGHS) on reduced instances of moderate size,
-   else the Lagrangian relaxation of the coverage constraints, minimised by
-   subgradient steps; every Lagrangian value is a valid bound, so the bound holds
-   whenever the search stops. With integer weights the bound is rounded down.
-4. If the bound does not already prove the solution optimal and the reduced
-   instance is small enough, the exact MILP (HiGHS, through highspy) warm-started
-   from that solution, within the time limit; its dual bound is kept if it stops early.
+   site out, one other in) while they gain. Done if it reaches a simple bound.
+3. Exact search on reduced instances up to ``bb_max_nnz`` nonzeros: a branch and
+   bound whose nodes are LP relaxations solved by HiGHS (highspy), warm-started from
+   the parent's basis and from the heuristic solution; ``exact=True`` beyond that
+   size runs HiGHS's MILP, warm-started, and keeps its dual bound if it stops early.
+4. Larger instances: the Lagrangian relaxation of the coverage constraints, minimised
+   by smoothing and L-BFGS-B; every Lagrangian value is a valid bound, so the bound
+   holds whenever the search stops; after each stage the smoothed solution guides a
+   rounding improved by swaps. With integer weights bounds are rounded down.
 
 Every answer states its upper bound and its gap: ``(bound - value) / bound`` on the
 total covered weight (existing places included), 0 when proven optimal.
@@ -676,25 +677,26 @@ class Recommendation:
 
 
 def _order_by_gain(inst: CoverInstance, sel: Sequence[int]) -> tuple[list[int], list[float]]:
-    """Order a solution greedily (largest marginal gain first) and give the gains."""
-    A = inst.A.tocsc()
+    """Order a solution greedily (largest marginal gain first, lazily) with the gains."""
+    A = inst.Ac
     covered = np.zeros(inst.n_rows, dtype=bool)
-    rest = list(sel)
+
+    def gain(j: int) -> float:
+        rows = A.indices[A.indptr[j] : A.indptr[j + 1]]
+        return float(inst.w[rows][~covered[rows]].sum())
+
+    heap = [(-gain(j), i, j) for i, j in enumerate(sel)]
+    heapq.heapify(heap)
     out: list[int] = []
     gains: list[float] = []
-    while rest:
-        g = [
-            float(
-                inst.w[A.indices[A.indptr[j] : A.indptr[j + 1]]][
-                    ~covered[A.indices[A.indptr[j] : A.indptr[j + 1]]]
-                ].sum()
-            )
-            for j in rest
-        ]
-        b = int(np.argmax(g))
-        j = rest.pop(b)
+    while heap:
+        _, i, j = heapq.heappop(heap)
+        g = gain(j)
+        if heap and g < -heap[0][0] - 1e-12 * max(1.0, g):
+            heapq.heappush(heap, (-g, i, j))
+            continue
         out.append(j)
-        gains.append(g[b])
+        gains.append(g)
         covered[A.indices[A.indptr[j] : A.indptr[j + 1]]] = True
     return out, gains
 
