@@ -34,6 +34,7 @@ items actually read. Slice it (``result[0:50]``) or hand it to a Django
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import math
 import os
 import re
@@ -1026,7 +1027,13 @@ def current_index(*, force: bool = False) -> _PlaceIndex | None:
         with _index_lock:
             index = _index
             if stale(index):
+                # What lives as long as the index need not be scanned by every full
+                # garbage collection (100 ms pauses with 30,000 places): freeze it.
+                # Unfreezing first lets what was frozen with the previous index (the
+                # request being served then) be collected again.
+                gc.unfreeze()
                 index = _index = _PlaceIndex(key)
+                gc.freeze()
     return index
 
 
