@@ -135,14 +135,16 @@ def coverage_text(a: Analysis, limit: int | None = 200) -> str:
     out = [*coverage_header(a), ""]
     out += ["Part de la population et des communes à portée :", shares_table(a), ""]
 
-    under = a.underserved_rows()
-    pop_under = sum(r["population"] for r in under)
+    s = a.summary()
+    n_under = s["underserved"]
+    under = a.underserved_rows(lim)
     out.append(
         f"Communes mal desservies (au-delà de {fr_threshold(a.target, unit)}) : "
-        f"{fr_int(len(under))}, {fr_int(pop_under)} habitants ; les plus peuplées d'abord :"
+        f"{fr_int(n_under)}, {fr_int(s['underserved_population'])} habitants ; "
+        "les plus peuplées d'abord :"
     )
     if under:
-        shown = under[:lim]
+        shown = under
         out.append(
             table(
                 ["Commune", "Code", "Population", "Au plus proche", "Lieu le plus proche"],
@@ -159,8 +161,8 @@ def coverage_text(a: Analysis, limit: int | None = 200) -> str:
                 right=(2, 3),
             )
         )
-        if len(under) > len(shown):
-            out.append(_more(len(under) - len(shown), "communes"))
+        if n_under > len(shown):
+            out.append(_more(n_under - len(shown), "communes"))
     else:
         out.append("(aucune)")
     out.append("")
@@ -193,8 +195,8 @@ def coverage_text(a: Analysis, limit: int | None = 200) -> str:
         out.append(_more(len(catch) - len(shown_c), "lieux"))
     out.append("")
 
-    rows = a.commune_rows()
-    shown_r = rows[:lim]
+    n_rows = len(a.result.demand_ids)
+    shown_r = a.commune_rows(lim)
     ts = a.thresholds
     out.append("Commune par commune (lieu le plus proche, distance, nombre de lieux à portée) :")
     out.append(
@@ -221,8 +223,8 @@ def coverage_text(a: Analysis, limit: int | None = 200) -> str:
             right=(2, 4, *range(5, 5 + len(ts))),
         )
     )
-    if len(rows) > len(shown_r):
-        out.append(_more(len(rows) - len(shown_r), "communes"))
+    if n_rows > len(shown_r):
+        out.append(_more(n_rows - len(shown_r), "communes"))
     return "\n".join(out) + "\n"
 
 

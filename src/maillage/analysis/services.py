@@ -189,6 +189,11 @@ class Analysis:
         return None if j < 0 else self.counted.info(j)
 
     def summary(self) -> dict[str, Any]:
+        """The headline figures (computed once: treat as read-only)."""
+        return self._summary
+
+    @cached_property
+    def _summary(self) -> dict[str, Any]:
         r = self.result
         return {
             "population": r.total_weight,
@@ -216,33 +221,38 @@ class Analysis:
             "underserved_population": float(r.weights[~self.covered].sum()),
         }
 
-    def commune_rows(self) -> list[dict[str, Any]]:
-        """One row per commune (code order): nearest place, cost, places within each
-        threshold, covered (within the target)."""
+    def commune_rows(self, limit: int | None = None) -> list[dict[str, Any]]:
+        """One row per commune (code order; the first ``limit`` only if given): nearest
+        place, cost, places within each threshold, covered (within the target)."""
         r = self.result
+        n = len(r.demand_ids) if limit is None else min(limit, len(r.demand_ids))
         near = r.nearest
         ids = self.counted.ids
         names = self.counted.names
         deps = self.territory.commune_departements
         counts = r.counts or {}
-        count_lists = {threshold_key(t): counts[t].tolist() for t in counts}
-        cost = r.cost.tolist()
-        w = r.weights.tolist()
-        cov = self.covered.tolist()
-        codes = r.demand_ids.tolist()
-        cnames = (r.demand_names if r.demand_names is not None else r.demand_ids).tolist()
+        count_lists = {threshold_key(t): counts[t][:n].tolist() for t in counts}
+        cost = r.cost[:n].tolist()
+        w = r.weights[:n].tolist()
+        cov = self.covered[:n].tolist()
+        codes = r.demand_ids[:n].tolist()
+        cnames = (r.demand_names if r.demand_names is not None else r.demand_ids)[:n].tolist()
+        deps = deps[:n].tolist()
+        near = near[:n].tolist()
+        ids = ids.tolist()
+        names = names.tolist()
         rows = []
         for i, code in enumerate(codes):
-            j = int(near[i])
+            j = near[i]
             c = cost[i]
             rows.append(
                 {
                     "code": code,
                     "name": cnames[i],
-                    "departement": str(deps[i]),
+                    "departement": deps[i],
                     "population": int(w[i]),
-                    "nearest_id": str(ids[j]) if j >= 0 else None,
-                    "nearest_name": str(names[j]) if j >= 0 else None,
+                    "nearest_id": ids[j] if j >= 0 else None,
+                    "nearest_name": names[j] if j >= 0 else None,
                     "cost": None if not math.isfinite(c) else round(c, 3),
                     "within": {t: count_lists[t][i] for t in count_lists},
                     "covered": cov[i],

@@ -11,6 +11,8 @@ from ._common import add_query_arguments, query_from_options, write
 
 
 class Command(BaseCommand):
+    # read-only: no system checks at start-up (a third of a second saved on every run)
+    requires_system_checks: list[str] = []
     help = (
         "La couverture du territoire : part de la population et des communes à moins de "
         "chaque seuil d'un lieu (qui propose une fonction, ouvert un jour donné), le lieu le "

@@ -11,6 +11,8 @@ from ._common import add_query_arguments, query_from_options, write
 
 
 class Command(BaseCommand):
+    # read-only: no system checks at start-up (a third of a second saved on every run)
+    requires_system_checks: list[str] = []
     help = (
         "Où ouvrir les prochains lieux pour que le plus de personnes aient un lieu à moins "
         "du seuil (localisation à couverture maximale), ou le moins de lieux pour atteindre "

@@ -13,6 +13,8 @@ from ._common import add_query_arguments, query_from_options
 
 
 class Command(BaseCommand):
+    # read-only: no system checks at start-up (a third of a second saved on every run)
+    requires_system_checks: list[str] = []
     help = (
         "Le rapport pour les élus : une carte des communes colorées selon la distance au lieu "
         "le plus proche, la couverture à 5, 10, 20 et 30 km, les communes mal desservies, le "
