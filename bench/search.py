@@ -455,6 +455,13 @@ def main() -> None:
         "--duration", type=int, default=5, help="seconds per target and round (default 5)"
     )
     parser.add_argument("--rounds", type=int, default=3, help="rounds (default 3)")
+    parser.add_argument(
+        "--warmup",
+        type=int,
+        default=2000,
+        help="requests before measuring (default 2000: each query once, the steady state "
+        "of a server that has been up a while; --no-summary-cache for a cold one)",
+    )
     parser.add_argument("--seed", type=int, default=48)
     parser.add_argument("--client", choices=["auto", "wrk", "python"], default="auto")
     parser.add_argument(
@@ -525,7 +532,8 @@ def main() -> None:
             if status != 200 or status_static != 200:
                 sys.exit(f"unexpected status: API {status}, static {status_static}")
             counts = []
-            for path in paths[:300]:  # warm up every worker, and look at the answers
+            log(f"Warming up: {args.warmup} requests ...")
+            for path in paths[: args.warmup]:  # every worker builds its index; look at the answers
                 counts.append(json.loads(fetch("127.0.0.1", port, path)[1])["count"])
             # Rounds alternate the two targets, so that a neighbour's load on the
             # shared cores weighs on both; the median round is reported.
