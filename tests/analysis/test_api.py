@@ -108,6 +108,8 @@ BAD = [
     ("/api/recommendations/", {"target_share": "2"}, "target_share"),
     ("/api/recommendations/", {"target_share": "0.9", "add": "3"}, "add"),
     ("/api/recommendations/", {"threshold_km": ["10", "20"]}, "threshold_km"),
+    ("/api/recommendations/", {"threshold_km": "150"}, "threshold_km"),
+    ("/api/recommendations/", {"travel": "rural", "threshold_min": "180"}, "threshold_min"),
 ]
 
 

@@ -24,6 +24,8 @@ from .params import ParameterError
 
 MAX_DEPARTEMENTS = 20
 DEFAULT_TIME_LIMIT = 5.0
+#: recommendations compare every commune with every candidate within the threshold
+MAX_RECOMMEND_THRESHOLD = {"km": 100.0, "min": 120.0}
 _TRUE = {"1", "true", "yes", "on", "oui", "vrai"}
 _FALSE = {"0", "false", "no", "off", "non", "faux", ""}
 
@@ -222,7 +224,9 @@ class CoverageView(AnalysisView):
         *COMMON_PARAMETERS,
         OpenApiParameter("threshold_km", float, description="Le seuil en km (défaut 10 ; ≤ 200)."),
         OpenApiParameter(
-            "threshold_min", float, description="Le seuil en minutes (avec travel ; défaut 20)."
+            "threshold_min",
+            float,
+            description="Le seuil en minutes (avec travel ; défaut 20 ; ≤ 120).",
         ),
         OpenApiParameter(
             "add",
@@ -260,8 +264,14 @@ class RecommendationView(AnalysisView):
 
     def get(self, request):
         query = query_from_request(request, extra_defaults=False)
+        parameter = "threshold_min" if query.unit == "min" else "threshold_km"
         if len(query.thresholds) > 1:
-            raise ParameterError("threshold_km", "un seul seuil pour une recommandation.")
+            raise ParameterError(parameter, "un seul seuil pour une recommandation.")
+        top = MAX_RECOMMEND_THRESHOLD[query.unit]
+        if query.target_threshold > top:
+            raise ParameterError(
+                parameter, f"au plus {top:g} {query.unit} pour une recommandation."
+            )
         spec = params.candidates(_one(request, "candidates"))
         from_scratch = _flag(request, "from_scratch")
         time_limit = params.number(

@@ -14,6 +14,7 @@ from django.urls import NoReverseMatch, reverse
 from maillage.places.models import FunctionFamily, PlaceType
 
 from . import output, params, services, svgmap
+from .api import MAX_RECOMMEND_THRESHOLD
 from .departements import territory_name
 from .params import ParameterError
 
@@ -232,6 +233,11 @@ def page(request):
     if form.get("add"):
         try:
             k = params.integer(form.get("add"), "add", 1, MAX_PAGE_ADD)
+            top = MAX_RECOMMEND_THRESHOLD[unit]
+            if a.target > top:
+                raise ParameterError(
+                    "threshold", f"au plus {top:g} {unit} pour une recommandation."
+                )
             spec = params.candidates(form.get("candidates") or "communes")
             rec = services.recommend(
                 query, k, threshold=a.target, candidates=spec, time_limit=PAGE_TIME_LIMIT
