@@ -8,6 +8,7 @@ pages come from the PDF through poppler's ``pdftoppm``.
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import tempfile
@@ -111,6 +112,8 @@ def build_report(query: Query, *, add: int = 3, time_limit: float = 20.0) -> Rep
         max_height=1080,
         title=title,
     )
+    m = re.search(r'viewBox="0 0 ([\d.]+) ([\d.]+)"', svg)
+    map_wide = bool(m) and float(m.group(1)) > 1.15 * float(m.group(2))
     # population per colour class, for the legend
     population = summary["population"]
     cost, weights = a.result.cost, a.result.weights
@@ -258,6 +261,7 @@ def build_report(query: Query, *, add: int = 3, time_limit: float = 20.0) -> Rep
         "catch_more": max(0, len(catch) - CATCHMENT_ROWS),
         "median_catch": median_catch,
         "map_svg": svg,
+        "map_wide": map_wide,
         "legend": legend,
         "shares": shares,
         "underserved": under_rows,

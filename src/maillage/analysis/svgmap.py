@@ -92,8 +92,14 @@ def _project(geoms: np.ndarray, zone: int) -> np.ndarray:
     return shapely.transform(geoms, fn)
 
 
-def _halo_text(x: float, y: float, text: str, size: int, italic: bool = False) -> str:
-    """A label with a white halo (two texts: renderers without paint-order too)."""
+def _halo_text(
+    x: float, y: float, text: str, size: int, italic: bool = False, width: float | None = None
+) -> str:
+    """A label with a white halo (two texts: renderers without paint-order too), kept
+    inside the drawing when ``width`` is given."""
+    if width is not None:
+        half = 0.32 * size * len(text) + 2
+        x = min(max(x, half), width - half)
     style = ' font-style="italic"' if italic else ""
     common = (
         f'x="{x:.1f}" y="{y:.1f}" text-anchor="middle" font-size="{size}" '
@@ -236,9 +242,9 @@ def commune_map(
                 continue
             x, y = float(sx(pt.x)), float(sy(pt.y))
             text = escape((names or {}).get(c, c))
-            out.append(_halo_text(x, y - 7, text, 13))
+            out.append(_halo_text(x, y - 7, text, 13, width=w))
     for p, x, y in new_labels:
-        out.append(_halo_text(x, y + 22, escape(p.label), 12, italic=True))
+        out.append(_halo_text(x, y + 22, escape(p.label), 12, italic=True, width=w))
     out.append("</svg>")
     return "".join(out)
 
