@@ -30,16 +30,12 @@ def _wipe():
     from maillage.places import models as pm
     from maillage.territory.models import Commune
 
-    for model in (
-        pm.Place.history.model,
-        pm.PlaceFunction.history.model,
-        pm.Closure.history.model,
-        pm.MobileStop.history.model,
-    ):
-        model.objects.all().delete()
+    # Delete the rows first: deleting them writes history records, wiped next.
     pm.Place.objects.all().delete()
     pm.Network.objects.all().delete()
     Commune.objects.all().delete()
+    for model in (pm.Place, pm.PlaceFunction, pm.Closure, pm.MobileStop, pm.Notice):
+        model.history.model.objects.all().delete()
 
 
 @pytest.fixture(scope="module")
