@@ -1,0 +1,11 @@
+"""/api/orientation/ (included after maillage.api's urls)."""
+
+from django.urls import path
+
+from . import api
+
+app_name = "journeys-api"
+
+urlpatterns = [
+    path("orientation/", api.OrientationView.as_view(), name="orientation"),
+]

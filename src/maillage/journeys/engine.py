@@ -1,0 +1,665 @@
+"""The orientation engine: from needs, a home, a mobility and a free moment, a
+journey ("parcours") through the places of the territory.
+
+Plain library code: :func:`orient` takes place data (:class:`PlaceData`, built
+from the database by :mod:`maillage.journeys.snapshot`, or by hand in tests)
+and a :class:`Query`, and returns a :class:`Journey`. No view, no query.
+
+How a journey is built (deterministic: every tie is broken by distance, then
+name, then id):
+
+1. For each need, the candidate places are those offering one of the need's
+   functions to the person (an offer reserved to young people is not proposed
+   to a senior, and the other way round).
+2. A place is *within reach* when its distance from home is at most the limit
+   of the person's mobility (:data:`REACH_KM`). Places beyond reach are only
+   proposed for a need that nothing within reach answers (no place, no mobile
+   unit stopping near home), and the step says so.
+3. Candidates are ranked by: within reach, open when the person is free (the
+   function's own hours, else the place's, dated closures cut out), step-free
+   access for reduced mobility, the number of the person's needs the place
+   answers (one trip for several needs) and fit (audience and type) among
+   places at a comparable distance (the same sixth of the reach), distance.
+4. The best place for each need is a first step; a place best for several
+   needs is one step. The second best is a "next" step (an alternative).
+5. Mobile units stopping near home (within reach and :data:`MOBILE_NEAR_KM`) come next, before any place
+   beyond reach (for people without a car, they come right after the first
+   steps), with their stop and when they pass.
+6. When a first step is a private place and the need has public services to
+   go on to (a bar-tiers-lieu for orientation: the CIO, the mission locale),
+   an "onward" step names them (those meant for the person's age first).
+7. Events (an optional provider: the events capability) within reach that
+   match a need and start within :data:`EVENT_HORIZON_DAYS` of the free moment.
+
+Each step carries its reason in French.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from maillage.places import hours
+
+from .needs import NEEDS_BY_SLUG, PUBLIC_TYPES, Need
+
+EARTH_RADIUS_KM = 6371.0088
+MOBILITIES = ("car", "no-car", "reduced")
+AGE_GROUPS = ("young", "adult", "senior")
+#: how far a person goes by their own means (km, as the crow flies)
+REACH_KM = {"car": 45.0, "no-car": 10.0, "reduced": 4.0}
+#: road distance is longer than the crow flies
+DETOUR = 1.3
+#: km/h: car; on foot (and beyond walking, a bus or on-demand transport)
+SPEED = {"car": 50.0, "walk": 4.5, "walk-reduced": 3.0, "bus": 25.0}
+WALK_KM = {"no-car": 1.5, "reduced": 0.8}
+#: within reach, places in the same distance band (a sixth of the reach) compare by
+#: how many of the person's needs they answer and how well they fit, then by distance
+BANDS = 6
+NEXT_OPENING_DAYS = 14
+#: a mobile unit "comes near home" when it stops within this distance (and within reach)
+MOBILE_NEAR_KM = 15.0
+EVENT_HORIZON_DAYS = 30
+MAX_ONWARD = 3
+MOBILITY_LABEL = {
+    "car": "en voiture",
+    "no-car": "sans voiture (à pied ou en transport en commun)",
+    "reduced": "à mobilité réduite",
+}
+_WEEKDAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
+_MONTHS = (
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+)
+#: audiences that reserve an offer to an age group
+_AGE_AUDIENCES = {"young": "young", "students": "young", "seniors": "senior"}
+
+
+class OrientationError(ValueError):
+    """A bad query: ``field`` names the parameter, ``message`` says why (in French)."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(f"{field}: {message}")
+        self.field = field
+        self.message = message
+
+
+# --------------------------------------------------------------------------- input
+
+
+@dataclass(frozen=True)
+class Offer:
+    """A function offered at a place: its own hours ("" = the place's) and audiences."""
+
+    function: str
+    hours: str = ""
+    audiences: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Stop:
+    """Where and when a mobile unit stops."""
+
+    commune: str
+    commune_name: str
+    spot: str
+    lat: float
+    lon: float
+    hours: str
+
+
+@dataclass(frozen=True)
+class PlaceData:
+    id: int
+    name: str
+    type: str
+    lat: float | None
+    lon: float | None
+    hours: str = ""
+    offers: tuple[Offer, ...] = ()
+    commune: str = ""
+    commune_name: str = ""
+    wheelchair: str = ""  # OSM: yes, limited, no, ""
+    closures: tuple[hours.DateRange, ...] = ()
+    is_mobile: bool = False
+    stops: tuple[Stop, ...] = ()
+    url: str = ""
+
+    @property
+    def functions(self) -> frozenset[str]:
+        return frozenset(o.function for o in self.offers)
+
+
+@dataclass(frozen=True)
+class EventData:
+    """An event (from an optional provider) at a point, for some needs."""
+
+    id: str
+    title: str
+    start: dt.datetime
+    end: dt.datetime
+    lat: float
+    lon: float
+    needs: tuple[str, ...] = ()
+    functions: tuple[str, ...] = ()
+    place_id: int | None = None
+    place_name: str = ""
+    url: str = ""
+
+
+@dataclass(frozen=True)
+class Query:
+    needs: tuple[str, ...]
+    home: tuple[float, float]  # (latitude, longitude)
+    mobility: str = "car"
+    free_at: dt.datetime | None = None
+    age_group: str | None = None
+    home_label: str = ""
+
+    def check(self) -> None:
+        if not self.needs:
+            raise OrientationError("needs", "au moins un besoin est attendu.")
+        for slug in self.needs:
+            if slug not in NEEDS_BY_SLUG:
+                raise OrientationError("needs", f"besoin inconnu : « {slug[:40]} ».")
+        if self.mobility not in MOBILITIES:
+            raise OrientationError("mobility", "car, no-car ou reduced est attendu.")
+        if self.age_group is not None and self.age_group not in AGE_GROUPS:
+            raise OrientationError("age_group", "young, adult ou senior est attendu.")
+        lat, lon = self.home
+        if not (-90 <= lat <= 90 and -180 <= lon <= 180) or math.isnan(lat + lon):
+            raise OrientationError("near", "latitude et longitude hors limites.")
+
+
+# --------------------------------------------------------------------------- output
+
+
+@dataclass
+class Step:
+    kind: str  # "first", "next", "mobile", "onward", "beyond", "event"
+    place_id: int | None
+    name: str
+    needs: list[str]
+    reason: str
+    distance_km: float | None
+    travel_minutes: int | None
+    within_reach: bool
+    open_when_free: bool | None  # None: the person gave no free moment
+    next_opening: dt.datetime | None = None
+    place_type: str = ""
+    commune: str = ""
+    url: str = ""
+    stop: str = ""  # a mobile unit: where it stops near home
+    sent_from: int | None = None  # an onward step: the place that sends the person on
+    event_id: str | None = None
+    start: dt.datetime | None = None
+
+
+@dataclass
+class Journey:
+    query: Query
+    steps: list[Step] = field(default_factory=list)
+    unanswered: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def first(self, need: str) -> Step | None:
+        """The first place step answering ``need``."""
+        return next(
+            (s for s in self.steps if s.kind in ("first", "beyond") and need in s.needs), None
+        )
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
+
+
+def travel(distance_km: float, mobility: str) -> tuple[int, str]:
+    """Estimated minutes and means for ``distance_km`` as the crow flies."""
+    road = distance_km * DETOUR
+    if mobility == "car":
+        return max(1, round(road / SPEED["car"] * 60)), "en voiture"
+    walk_speed = SPEED["walk-reduced" if mobility == "reduced" else "walk"]
+    if distance_km <= WALK_KM[mobility]:
+        return max(1, round(road / walk_speed * 60)), "à pied"
+    return max(1, round(road / SPEED["bus"] * 60)), "en bus ou en transport à la demande"
+
+
+def km_text(distance_km: float) -> str:
+    if distance_km < 1:
+        return f"{round(distance_km * 1000 / 50) * 50:.0f} m"
+    return f"{distance_km:.1f} km".replace(".", ",")
+
+
+def moment_text(moment: dt.datetime) -> str:
+    m = hours._aware(moment)
+    return f"{_WEEKDAYS[m.weekday()]} {m.day} {_MONTHS[m.month - 1]} à {m:%H:%M}".replace(
+        " 1 ", " 1er ", 1
+    )
+
+
+def _available(expression: str, closures, moment: dt.datetime) -> bool:
+    try:
+        return hours.is_open_at(expression, moment, closures)
+    except hours.InvalidOpeningHours:
+        return False
+
+
+def _next_opening(expression: str, closures, moment: dt.datetime) -> dt.datetime | None:
+    try:
+        return hours.next_opening(expression, moment, closures, horizon_days=NEXT_OPENING_DAYS)
+    except hours.InvalidOpeningHours:
+        return None
+
+
+def _allowed(offer: Offer, age_group: str | None) -> bool:
+    """An offer reserved to an age group (young people, seniors) is for that group only."""
+    groups = {_AGE_AUDIENCES.get(a) for a in offer.audiences}
+    if not offer.audiences or None in groups:
+        return True  # open to all (or to other audiences: a preference, not a rule)
+    return age_group in groups
+
+
+_AUDIENCE_OF_AGE = {"young": {"young", "students"}, "senior": {"seniors"}}
+
+
+@dataclass
+class _Candidate:
+    place: PlaceData
+    need: Need
+    offers: list[Offer]
+    distance: float
+    within_reach: bool
+    open_when_free: bool | None
+    fit: int
+    access_rank: int
+    for_age: bool
+    band: int = 0
+    needs_answered: int = 1
+
+    def key(self):
+        return (
+            not self.within_reach,
+            self.open_when_free is False,
+            self.access_rank,
+            self.band,
+            -self.needs_answered,
+            -self.fit,
+            round(self.distance, 3),
+            self.place.name,
+            self.place.id,
+        )
+
+    def hours_expression(self) -> str:
+        return next((o.hours for o in self.offers if o.hours), self.place.hours)
+
+
+def _candidate(place: PlaceData, need: Need, query: Query, limit: float) -> _Candidate | None:
+    if place.lat is None or place.lon is None:
+        return None
+    offers = [
+        o for o in place.offers if o.function in need.functions and _allowed(o, query.age_group)
+    ]
+    if not offers:
+        return None
+    distance = haversine_km(query.home[0], query.home[1], place.lat, place.lon)
+    open_when_free = None
+    if query.free_at is not None:
+        open_when_free = any(
+            _available(o.hours or place.hours, place.closures, query.free_at) for o in offers
+        )
+    fit = 0
+    if place.type in need.preferred_types:
+        fit += 1
+    wanted = _AUDIENCE_OF_AGE.get(query.age_group or "", set())
+    for_age = bool(wanted) and any(wanted & set(o.audiences) for o in offers)
+    fit += for_age
+    access_rank = 0
+    if query.mobility == "reduced":
+        access_rank = {"yes": 0, "limited": 1, "": 1}.get(place.wheelchair, 2)
+    return _Candidate(
+        place,
+        need,
+        offers,
+        distance,
+        distance <= limit,
+        open_when_free,
+        fit,
+        access_rank,
+        for_age,
+        band=int(distance // (limit / BANDS)),
+    )
+
+
+# --------------------------------------------------------------------------- reasons
+
+
+def _when_text(cand: _Candidate, query: Query) -> tuple[str, dt.datetime | None]:
+    if query.free_at is None:
+        return "", None
+    if cand.open_when_free:
+        return f"Ouvert quand vous êtes libre ({moment_text(query.free_at)}).", None
+    nxt = None
+    for offer in cand.offers:
+        n = _next_opening(offer.hours or cand.place.hours, cand.place.closures, query.free_at)
+        if n is not None and (nxt is None or n < nxt):
+            nxt = n
+    if nxt is None:
+        return "Fermé quand vous êtes libre ; horaires à vérifier auprès du lieu.", None
+    return f"Fermé quand vous êtes libre ; prochaine ouverture {moment_text(nxt)}.", nxt
+
+
+def _distance_text(distance: float, mobility: str) -> tuple[str, int]:
+    minutes, means = travel(distance, mobility)
+    return f"À {km_text(distance)} de chez vous (environ {minutes} min {means}).", minutes
+
+
+def _place_step(kind: str, cands: list[_Candidate], query: Query, limit: float) -> Step:
+    cand = cands[0]
+    place = cand.place
+    labels = " ; ".join(str(c.need.label).lower() for c in cands)
+    needs = [c.need.slug for c in cands]
+    if kind == "first":
+        head = f"Pour {labels} : {place.name}."
+    elif kind == "next":
+        head = f"Autre possibilité pour {labels} : {place.name}."
+    else:
+        head = (
+            f"Rien à moins de {km_text(limit)} ne répond à « {labels} » "
+            f"(limite pour une personne {MOBILITY_LABEL[query.mobility]}) : "
+            f"le plus proche est {place.name}."
+        )
+    dist_text, minutes = _distance_text(cand.distance, query.mobility)
+    when, nxt = _when_text(cand, query)
+    parts = [head, dist_text]
+    if when:
+        parts.append(when)
+    if query.mobility == "reduced":
+        parts.append(
+            {
+                "yes": "Accessible en fauteuil roulant.",
+                "limited": "Accessibilité partielle.",
+                "no": "Non accessible en fauteuil roulant.",
+            }.get(place.wheelchair, "Accessibilité non renseignée.")
+        )
+    if any(c.for_age for c in cands):
+        parts.append("Un accueil prévu pour les personnes de votre âge.")
+    return Step(
+        kind=kind,
+        place_id=place.id,
+        name=place.name,
+        needs=needs,
+        reason=" ".join(parts),
+        distance_km=round(cand.distance, 2),
+        travel_minutes=minutes,
+        within_reach=cand.within_reach,
+        open_when_free=cand.open_when_free,
+        next_opening=nxt,
+        place_type=place.type,
+        commune=place.commune_name,
+        url=place.url,
+    )
+
+
+# --------------------------------------------------------------------------- the engine
+
+
+def orient(query: Query, places: Iterable[PlaceData], events: Iterable[EventData] = ()) -> Journey:
+    """The journey for ``query`` through ``places`` (and ``events``, when a provider gives some)."""
+    query.check()
+    needs = [NEEDS_BY_SLUG[s] for s in dict.fromkeys(query.needs)]
+    limit = REACH_KM[query.mobility]
+    places = list(places)
+    fixed = [p for p in places if not p.is_mobile]
+    mobile = [p for p in places if p.is_mobile]
+    journey = Journey(query)
+
+    # Candidates per need, then how many needs each place answers.
+    per_need: dict[str, list[_Candidate]] = {}
+    answers: dict[int, int] = {}
+    for need in needs:
+        cands = [c for p in fixed if (c := _candidate(p, need, query, limit)) is not None]
+        per_need[need.slug] = cands
+        for c in cands:
+            answers[c.place.id] = answers.get(c.place.id, 0) + 1
+    for cands in per_need.values():
+        for c in cands:
+            c.needs_answered = answers[c.place.id]
+        cands.sort(key=_Candidate.key)
+
+    # Mobile units stopping within reach of home.
+    mobile_steps: list[Step] = []
+    mobile_answers: set[str] = set()
+    for unit in mobile:
+        step = _mobile_step(unit, needs, query, limit)
+        if step is not None:
+            mobile_steps.append(step)
+            mobile_answers.update(step.needs)
+    mobile_steps.sort(key=lambda s: (s.open_when_free is False, s.distance_km, s.name))
+
+    firsts: dict[int, list[_Candidate]] = {}
+    nexts: dict[int, list[_Candidate]] = {}
+    beyond: dict[int, list[_Candidate]] = {}
+    for need in needs:
+        cands = per_need[need.slug]
+        reachable = [c for c in cands if c.within_reach]
+        if reachable:
+            firsts.setdefault(reachable[0].place.id, []).append(reachable[0])
+            if len(reachable) > 1:
+                nexts.setdefault(reachable[1].place.id, []).append(reachable[1])
+        elif need.slug in mobile_answers:
+            continue  # a mobile unit stopping near home answers it
+        elif cands:
+            beyond.setdefault(cands[0].place.id, []).append(cands[0])
+        else:
+            journey.unanswered.append(need.slug)
+
+    def ordered(groups: dict[int, list[_Candidate]]) -> list[list[_Candidate]]:
+        return sorted(groups.values(), key=lambda cs: min(c.key() for c in cs))
+
+    first_steps = [_place_step("first", cs, query, limit) for cs in ordered(firsts)]
+    taken = {s.place_id for s in first_steps}
+    onward_steps = _onward_steps(firsts, places, query, limit, taken)
+    next_steps = [
+        _place_step("next", cs, query, limit)
+        for cs in ordered(nexts)
+        if cs[0].place.id not in taken
+    ]
+    beyond_steps = [_place_step("beyond", cs, query, limit) for cs in ordered(beyond)]
+    event_steps = _event_steps(events, needs, query, limit)
+
+    if query.mobility == "car":
+        steps = first_steps + onward_steps + next_steps + mobile_steps + event_steps
+    else:
+        steps = first_steps + mobile_steps + onward_steps + next_steps + event_steps
+    journey.steps = steps + beyond_steps
+    if beyond_steps:
+        journey.notes.append(
+            f"Certains besoins n'ont pas de réponse à moins de {km_text(limit)} de chez vous : "
+            "le lieu le plus proche est indiqué, au-delà de cette distance."
+        )
+    for slug in journey.unanswered:
+        journey.notes.append(
+            f"Aucun lieu du réseau ne répond encore à « {str(NEEDS_BY_SLUG[slug].label).lower()} »."
+        )
+    return journey
+
+
+def _mobile_step(unit: PlaceData, needs: Sequence[Need], query: Query, limit: float):
+    answered = [
+        n.slug
+        for n in needs
+        if any(o.function in n.functions and _allowed(o, query.age_group) for o in unit.offers)
+    ]
+    if not answered:
+        return None
+    best = None
+    for stop in unit.stops:
+        d = haversine_km(query.home[0], query.home[1], stop.lat, stop.lon)
+        if d > min(limit, MOBILE_NEAR_KM):
+            continue
+        is_open = None
+        nxt = None
+        if query.free_at is not None:
+            is_open = _available(stop.hours, unit.closures, query.free_at)
+            if not is_open:
+                nxt = _next_opening(stop.hours, unit.closures, query.free_at)
+        key = (is_open is False, nxt is None and is_open is not True, d, stop.spot)
+        if best is None or key < best[0]:
+            best = (key, stop, d, is_open, nxt)
+    if best is None:
+        return None
+    _key, stop, d, is_open, nxt = best
+    where = f"{stop.commune_name} ({stop.spot})" if stop.spot else stop.commune_name
+    labels = " ; ".join(str(NEEDS_BY_SLUG[s].label).lower() for s in answered)
+    dist_text, minutes = _distance_text(d, query.mobility)
+    parts = [
+        f"{unit.name} vient près de chez vous, pour {labels} : arrêt à {where}.",
+        dist_text,
+    ]
+    if query.free_at is not None:
+        if is_open:
+            parts.append(f"Il est là quand vous êtes libre ({moment_text(query.free_at)}).")
+        elif nxt is not None:
+            parts.append(f"Prochain passage {moment_text(nxt)}.")
+        else:
+            parts.append("Jours de passage à vérifier.")
+    return Step(
+        kind="mobile",
+        place_id=unit.id,
+        name=unit.name,
+        needs=answered,
+        reason=" ".join(parts),
+        distance_km=round(d, 2),
+        travel_minutes=minutes,
+        within_reach=True,
+        open_when_free=is_open,
+        next_opening=nxt,
+        place_type=unit.type,
+        commune=stop.commune_name,
+        url=unit.url,
+        stop=where,
+    )
+
+
+def _onward_steps(firsts, places, query: Query, limit: float, taken: set) -> list[Step]:
+    steps: list[Step] = []
+    for cands in firsts.values():
+        for cand in cands:
+            need = cand.need
+            if cand.place.type in PUBLIC_TYPES or not need.onward_types:
+                continue
+            targets = []
+            for p in places:
+                if p.is_mobile or p.id == cand.place.id or p.id in taken:
+                    continue
+                if p.type not in need.onward_types or p.lat is None or p.lon is None:
+                    continue
+                if not any(
+                    o.function in need.onward_functions and _allowed(o, query.age_group)
+                    for o in p.offers
+                ):
+                    continue
+                d = haversine_km(query.home[0], query.home[1], p.lat, p.lon)
+                c = _candidate(p, need, query, limit)
+                fit = c.fit if c else 0
+                targets.append((d > limit, -fit, d, p.name, p.id, p, d))
+            targets.sort(key=lambda t: t[:5])
+            reachable = [t for t in targets if not t[0]]
+            chosen = (reachable or targets[:1])[:MAX_ONWARD]
+            for *_k, p, d in chosen:
+                taken.add(p.id)
+                dist_text, minutes = _distance_text(d, query.mobility)
+                c = _candidate(p, need, query, limit)
+                open_when_free = c.open_when_free if c else None
+                parts = [
+                    f"{cand.place.name} n'est pas un service public : pour "
+                    f"{str(need.label).lower()}, on peut vous y orienter vers {p.name}.",
+                    dist_text,
+                ]
+                nxt = None
+                if c is not None:
+                    when, nxt = _when_text(c, query)
+                    if when:
+                        parts.append(when)
+                if d > limit:
+                    parts.append(
+                        f"C'est au-delà de {km_text(limit)}, mais rien de plus proche "
+                        "ne peut prendre le relais."
+                    )
+                steps.append(
+                    Step(
+                        kind="onward",
+                        place_id=p.id,
+                        name=p.name,
+                        needs=[need.slug],
+                        reason=" ".join(parts),
+                        distance_km=round(d, 2),
+                        travel_minutes=minutes,
+                        within_reach=d <= limit,
+                        open_when_free=open_when_free,
+                        next_opening=nxt,
+                        place_type=p.type,
+                        commune=p.commune_name,
+                        url=p.url,
+                        sent_from=cand.place.id,
+                    )
+                )
+    return steps
+
+
+def _event_steps(events, needs: Sequence[Need], query: Query, limit: float) -> list[Step]:
+    start = hours._aware(query.free_at) if query.free_at else None
+    steps = []
+    for ev in events:
+        answered = [
+            n.slug
+            for n in needs
+            if n.slug in ev.needs or any(f in n.functions for f in ev.functions)
+        ]
+        if not answered:
+            continue
+        if start is not None and not (
+            ev.end > start and ev.start < start + dt.timedelta(days=EVENT_HORIZON_DAYS)
+        ):
+            continue
+        d = haversine_km(query.home[0], query.home[1], ev.lat, ev.lon)
+        if d > limit:
+            continue
+        dist_text, minutes = _distance_text(d, query.mobility)
+        where = f" à {ev.place_name}" if ev.place_name else ""
+        steps.append(
+            Step(
+                kind="event",
+                place_id=ev.place_id,
+                name=ev.title,
+                needs=answered,
+                reason=f"Un rendez-vous{where} le {moment_text(ev.start)} : {ev.title}. {dist_text}",
+                distance_km=round(d, 2),
+                travel_minutes=minutes,
+                within_reach=True,
+                open_when_free=None,
+                url=ev.url,
+                event_id=ev.id,
+                start=ev.start,
+            )
+        )
+    steps.sort(key=lambda s: (s.start, s.distance_km, s.name))
+    return steps
