@@ -8,6 +8,7 @@ urlpatterns = [
     path("api/", include("maillage.analysis.api_urls")),
     path("api/", include("maillage.journeys.api_urls")),
     path("maillage/", include("maillage.analysis.urls")),
+    path("agenda/", include("maillage.events.urls")),
     path("compte/", include("maillage.accounts.urls")),
     path("contribuer/", include("maillage.participation.urls")),
     path("", include("maillage.web.urls")),

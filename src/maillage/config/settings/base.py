@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "maillage.web",
     "maillage.participation",
     "maillage.analysis",
+    "maillage.events",
     "maillage.journeys",
 ]
 

@@ -1,0 +1,132 @@
+"""Filtering the agenda's dates (web pages, feeds and API alike).
+
+Parameters: ``commune`` (INSEE code), ``near`` (``lat,lon``) with ``radius_km``
+(default 20), ``function`` (slug), ``audience`` (slug), ``from``/``to`` (dates,
+ISO 8601). A bad value raises ``places.search.FilterError`` naming it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Q
+from django.utils import timezone
+
+from maillage.places.models import Audience
+from maillage.places.search import FilterError, haversine_km, parse_near
+
+from .models import Occurrence
+from .recurrence import PARIS
+
+MAX_RADIUS_KM = 200.0
+DEFAULT_RADIUS_KM = 20.0
+
+
+@dataclass
+class AgendaFilter:
+    commune: str = ""
+    near: tuple[float, float] | None = None
+    radius_km: float = DEFAULT_RADIUS_KM
+    function: str = ""
+    audience: str = ""
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    place_id: int | None = None
+
+
+def _text(params: Mapping[str, Any], name: str) -> str:
+    value = params.get(name, "")
+    if isinstance(value, list):
+        value = value[0] if value else ""
+    return str(value or "").strip()
+
+
+def _date(name: str, text: str) -> dt.date | None:
+    if not text:
+        return None
+    try:
+        return dt.date.fromisoformat(text[:10])
+    except ValueError:
+        raise FilterError(
+            name, f"{name} doit être une date AAAA-MM-JJ, par exemple 2026-12-03."
+        ) from None
+
+
+def parse_agenda_filter(params: Mapping[str, Any]) -> AgendaFilter:
+    f = AgendaFilter()
+    f.commune = _text(params, "commune")
+    if f.commune and not (len(f.commune) == 5 and f.commune.isalnum()):
+        raise FilterError("commune", "commune doit être un code INSEE à 5 caractères (48095).")
+    near = _text(params, "near")
+    if near:
+        f.near = parse_near(near)
+    radius = _text(params, "radius_km")
+    if radius:
+        try:
+            f.radius_km = float(radius)
+        except ValueError:
+            raise FilterError("radius_km", "radius_km doit être un nombre de kilomètres.") from None
+        if not 0 < f.radius_km <= MAX_RADIUS_KM:
+            raise FilterError(
+                "radius_km", f"radius_km doit être compris entre 0 et {MAX_RADIUS_KM:g} km."
+            )
+    f.function = _text(params, "function")
+    f.audience = _text(params, "audience")
+    if f.audience and f.audience not in Audience.values:
+        raise FilterError("audience", f"audience doit être l'un de : {', '.join(Audience.values)}.")
+    f.date_from = _date("from", _text(params, "from"))
+    f.date_to = _date("to", _text(params, "to"))
+    if f.date_from and f.date_to and f.date_to < f.date_from:
+        raise FilterError("to", "to doit être après from.")
+    return f
+
+
+@dataclass
+class AgendaHit:
+    occurrence: Occurrence
+    distance_km: float | None = None
+
+
+def find_occurrences(f: AgendaFilter, *, limit: int = 200, now=None) -> list[AgendaHit]:
+    """The matching dates, soonest first (cancelled ones included and marked)."""
+    now = now or timezone.now()
+    qs = Occurrence.objects.visible().select_related(
+        "event__place__commune", "event__stop__commune"
+    )
+    if f.date_from:
+        qs = qs.filter(end__gte=dt.datetime.combine(f.date_from, dt.time(), tzinfo=PARIS))
+    else:
+        qs = qs.filter(end__gte=now)
+    if f.date_to:
+        qs = qs.filter(
+            start__lt=dt.datetime.combine(f.date_to, dt.time(), tzinfo=PARIS) + dt.timedelta(days=1)
+        )
+    if f.place_id:
+        qs = qs.filter(event__place_id=f.place_id)
+    if f.commune:
+        qs = qs.filter(
+            Q(event__stop__commune_id=f.commune)
+            | Q(event__stop__isnull=True, event__place__commune_id=f.commune)
+        )
+    if f.function:
+        qs = qs.filter(event__functions__slug=f.function)
+    if f.audience:
+        qs = qs.filter(Q(event__audiences__icontains=f'"{f.audience}"'))
+    qs = qs.order_by("start", "pk").distinct()
+    if f.near is None:
+        return [AgendaHit(o) for o in qs[:limit]]
+    lat, lon = f.near
+    hits = []
+    for occurrence in qs[: limit * 20]:
+        event = occurrence.event
+        if event.latitude is None or event.longitude is None:
+            continue
+        distance = float(haversine_km(lat, lon, [event.latitude], [event.longitude])[0])
+        if distance <= f.radius_km:
+            hits.append(AgendaHit(occurrence, round(distance, 1)))
+        if len(hits) >= limit:
+            break
+    return hits

@@ -1,0 +1,300 @@
+"""Events at a place or at a mobile unit's stop, their occurrences and registrations.
+
+An ``Event`` holds what is shared by all its dates: title, description,
+functions, audiences, price, accessibility, capacity, and its start (DTSTART)
+with an optional RFC 5545 rule and exceptions (``recurrence``). Each date is an
+``Occurrence`` row, materialised from the rule (``services.sync_occurrences``),
+so that one date can be moved or cancelled alone, and so that registration
+locks one row (``select_for_update``) to never seat more people than the
+capacity.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from maillage.places.models import Audience, Function, MobileStop, Place, Wheelchair
+
+from . import recurrence
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class EventQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status__in=[Event.Status.SCHEDULED, Event.Status.CANCELLED])
+
+
+class Event(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Brouillon")
+        SCHEDULED = "scheduled", _("Programmé")
+        CANCELLED = "cancelled", _("Annulé")
+
+    place = models.ForeignKey(
+        Place, on_delete=models.CASCADE, related_name="events", verbose_name=_("lieu")
+    )
+    stop = models.ForeignKey(
+        MobileStop,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="events",
+        verbose_name=_("arrêt de l'unité mobile"),
+    )
+    title = models.CharField(_("titre"), max_length=200)
+    slug = models.SlugField(_("identifiant dans l'adresse"), max_length=220, unique=True)
+    description = models.TextField(_("description"), blank=True)
+    functions = models.ManyToManyField(
+        Function, blank=True, related_name="events", verbose_name=_("fonctions")
+    )
+    audiences = models.JSONField(_("publics"), default=list, blank=True)
+    start = models.DateTimeField(_("début"))
+    end = models.DateTimeField(_("fin"))
+    recurrence_rule = models.CharField(
+        _("récurrence (règle RFC 5545)"),
+        max_length=300,
+        blank=True,
+        help_text=_("Par exemple : FREQ=MONTHLY;BYDAY=1TH (le premier jeudi du mois)."),
+    )
+    exdates = models.JSONField(
+        _("dates exclues"),
+        default=list,
+        blank=True,
+        help_text=_("Débuts (heure locale, AAAA-MM-JJTHH:MM) des dates qui n'ont pas lieu."),
+    )
+    is_free = models.BooleanField(_("gratuit"), default=True)
+    price = models.DecimalField(
+        _("prix (€)"), max_digits=7, decimal_places=2, null=True, blank=True
+    )
+    price_note = models.CharField(_("précisions sur le prix"), max_length=200, blank=True)
+    wheelchair = models.CharField(
+        _("accessibilité fauteuil"),
+        max_length=10,
+        choices=Wheelchair.choices,
+        blank=True,
+        default="",
+    )
+    accessibility_note = models.CharField(
+        _("accessibilité : précisions"), max_length=300, blank=True
+    )
+    registration_required = models.BooleanField(_("sur inscription"), default=False)
+    capacity = models.PositiveIntegerField(
+        _("places"), null=True, blank=True, help_text=_("Vide : sans limite.")
+    )
+    status = models.CharField(
+        _("statut"), max_length=20, choices=Status.choices, default=Status.SCHEDULED
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
+    sequence = models.PositiveIntegerField(default=0, editable=False)
+
+    objects = EventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["start"]
+        verbose_name = _("événement")
+        verbose_name_plural = _("événements")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end__gt=models.F("start")), name="event_ends_after_start"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("events:event", kwargs={"slug": self.slug})
+
+    @property
+    def duration(self) -> dt.timedelta:
+        return self.end - self.start
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == self.Status.CANCELLED
+
+    def excluded_starts(self) -> list[dt.datetime]:
+        return [dt.datetime.fromisoformat(text) for text in self.exdates]
+
+    def starts_between(self, low: dt.datetime, high: dt.datetime) -> list[dt.datetime]:
+        return recurrence.expand(
+            self.start, self.recurrence_rule, low, high, self.excluded_starts()
+        )
+
+    def audience_labels(self) -> list[str]:
+        labels = dict(Audience.choices)
+        return [str(labels.get(a, a)) for a in self.audiences]
+
+    @property
+    def latitude(self):
+        if self.stop and self.stop.latitude is not None:
+            return self.stop.latitude
+        if self.stop and self.stop.commune.centroid_lat is not None:
+            return self.stop.commune.centroid_lat
+        return self.place.latitude
+
+    @property
+    def longitude(self):
+        if self.stop and self.stop.longitude is not None:
+            return self.stop.longitude
+        if self.stop and self.stop.commune.centroid_lon is not None:
+            return self.stop.commune.centroid_lon
+        return self.place.longitude
+
+    @property
+    def commune(self):
+        return self.stop.commune if self.stop else self.place.commune
+
+    @property
+    def location_label(self) -> str:
+        if self.stop:
+            parts = [self.place.name, self.stop.spot, self.stop.commune.name]
+        else:
+            parts = [self.place.name, self.place.address]
+            if self.place.commune:
+                parts.append(self.place.commune.name)
+        return ", ".join(p for p in parts if p)
+
+
+class OccurrenceQuerySet(models.QuerySet):
+    def visible(self):
+        return self.filter(event__status__in=[Event.Status.SCHEDULED, Event.Status.CANCELLED])
+
+    def upcoming(self, now=None):
+        return self.filter(end__gte=now or timezone.now())
+
+    def active(self):
+        return self.filter(status=Occurrence.Status.SCHEDULED, event__status=Event.Status.SCHEDULED)
+
+
+class Occurrence(models.Model):
+    """One date of an event. ``original_start`` is its place in the rule (the
+    iCalendar RECURRENCE-ID); ``start``/``end`` differ from it when moved."""
+
+    class Status(models.TextChoices):
+        SCHEDULED = "scheduled", _("Programmée")
+        CANCELLED = "cancelled", _("Annulée")
+
+    event = models.ForeignKey(
+        Event, on_delete=models.CASCADE, related_name="occurrences", verbose_name=_("événement")
+    )
+    original_start = models.DateTimeField(_("début prévu par la règle"))
+    start = models.DateTimeField(_("début"), db_index=True)
+    end = models.DateTimeField(_("fin"))
+    status = models.CharField(
+        _("statut"), max_length=20, choices=Status.choices, default=Status.SCHEDULED
+    )
+    note = models.CharField(_("précision"), max_length=300, blank=True)
+    is_modified = models.BooleanField(_("déplacée ou annulée à part"), default=False)
+    sequence = models.PositiveIntegerField(default=0, editable=False)
+
+    objects = OccurrenceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["start", "pk"]
+        verbose_name = _("date")
+        verbose_name_plural = _("dates")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "original_start"], name="occurrence_once_per_rule_instance"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(end__gt=models.F("start")), name="occurrence_ends_after_start"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event} · {timezone.localtime(self.start):%Y-%m-%d %H:%M}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("events:occurrence", kwargs={"slug": self.event.slug, "pk": self.pk})
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == self.Status.CANCELLED or self.event.is_cancelled
+
+    @property
+    def is_moved(self) -> bool:
+        return self.start != self.original_start
+
+    def seats_taken(self) -> int:
+        return self.registrations.filter(status=Registration.Status.REGISTERED).count()
+
+    def seats_left(self) -> int | None:
+        if self.event.capacity is None:
+            return None
+        return max(0, self.event.capacity - self.seats_taken())
+
+    def waiting_count(self) -> int:
+        return self.registrations.filter(status=Registration.Status.WAITING).count()
+
+
+class Registration(models.Model):
+    """Someone's registration to one date. Without an account it waits for the
+    e-mail confirmation (``pending``) before taking a seat or a waiting place."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("À confirmer par e-mail")
+        REGISTERED = "registered", _("Inscrit·e")
+        WAITING = "waiting", _("Liste d'attente")
+        CANCELLED = "cancelled", _("Annulée")
+
+    occurrence = models.ForeignKey(
+        Occurrence,
+        on_delete=models.CASCADE,
+        related_name="registrations",
+        verbose_name=_("date"),
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="event_registrations",
+        verbose_name=_("compte"),
+    )
+    name = models.CharField(_("nom"), max_length=150)
+    email = models.EmailField(_("e-mail"))
+    status = models.CharField(
+        _("statut"), max_length=20, choices=Status.choices, default=Status.PENDING, db_index=True
+    )
+    token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
+    created_at = models.DateTimeField(_("demandée le"), auto_now_add=True)
+    confirmed_at = models.DateTimeField(_("confirmée le"), null=True, blank=True)
+    promoted_at = models.DateTimeField(_("sortie de la liste d'attente le"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(_("annulée le"), null=True, blank=True)
+    checked_in_at = models.DateTimeField(_("présence notée le"), null=True, blank=True)
+    reminded_at = models.DateTimeField(_("rappel envoyé le"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["confirmed_at", "pk"]
+        verbose_name = _("inscription")
+        verbose_name_plural = _("inscriptions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["occurrence", "email"],
+                condition=~models.Q(status="cancelled"),
+                name="registration_once_per_email",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} · {self.occurrence}"

@@ -1,0 +1,24 @@
+from django.urls import path
+
+from . import feeds, views
+
+app_name = "events"
+
+urlpatterns = [
+    path("", views.agenda, name="agenda"),
+    path("events.ics", views.ics_all, name="ics"),
+    path("rss/", feeds.UpcomingFeed(), name="rss"),
+    path("atom/", feeds.UpcomingAtomFeed(), name="atom"),
+    path("lieux/<slug:slug>/", views.place_agenda, name="place"),
+    path("lieux/<slug:slug>.ics", views.ics_place, name="place-ics"),
+    path("fonctions/<slug:slug>.ics", views.ics_function, name="function-ics"),
+    path("communes/<str:code>/", views.commune_agenda, name="commune"),
+    path("evenements/<slug:slug>/", views.event, name="event"),
+    path("evenements/<slug:slug>.ics", views.ics_event, name="event-ics"),
+    path("evenements/<slug:slug>/<int:pk>/", views.occurrence, name="occurrence"),
+    path("dates/<int:pk>/inscription/", views.register, name="register"),
+    path("dates/<int:pk>/participants/", views.participants, name="participants"),
+    path("dates/<int:pk>/participants.csv", views.participants_csv, name="participants-csv"),
+    path("inscriptions/<str:token>/confirmer/", views.confirm, name="confirm"),
+    path("inscriptions/<str:token>/annuler/", views.cancel, name="cancel"),
+]

@@ -1,0 +1,286 @@
+"""Agenda pages: the network's agenda, a place's, a commune's; an event and one
+of its dates with registration; the host's participant list; the feeds."""
+
+from __future__ import annotations
+
+import csv
+import json
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from maillage.accounts.mail import absolute
+from maillage.participation import ratelimit
+from maillage.places.models import Audience, Function, Place
+from maillage.places.search import FilterError
+from maillage.territory.models import Commune
+
+from . import feeds, jsonld, services
+from .agenda import AgendaFilter, find_occurrences, parse_agenda_filter
+from .forms import RegistrationForm
+from .models import Event, Occurrence, Registration
+
+REGISTRATIONS_PER_HOUR = 10
+
+
+def _filter_context(request, f: AgendaFilter | None, error=None) -> dict:
+    return {
+        "functions": Function.objects.select_related("family"),
+        "audiences": Audience.choices,
+        "communes": Commune.objects.filter(places__isnull=False).distinct().order_by("name"),
+        "params": request.GET,
+        "filter": f,
+        "error": error,
+    }
+
+
+def agenda(request):
+    error = None
+    try:
+        f = parse_agenda_filter(request.GET)
+    except FilterError as exc:
+        f, error = AgendaFilter(), exc
+    hits = find_occurrences(f) if error is None else []
+    return render(
+        request,
+        "events/agenda.html",
+        {"hits": hits, "title": _("L'agenda du réseau"), **_filter_context(request, f, error)},
+    )
+
+
+def place_agenda(request, slug):
+    place = get_object_or_404(Place.objects.published(), slug=slug)
+    hits = find_occurrences(AgendaFilter(place_id=place.pk))
+    return render(
+        request,
+        "events/agenda.html",
+        {
+            "hits": hits,
+            "place": place,
+            "title": _("L'agenda de %(name)s") % {"name": place.name},
+            "ics_url": absolute(f"/agenda/lieux/{place.slug}.ics", request.build_absolute_uri("/")),
+        },
+    )
+
+
+def commune_agenda(request, code):
+    commune = get_object_or_404(Commune, code=code)
+    hits = find_occurrences(AgendaFilter(commune=commune.code))
+    return render(
+        request,
+        "events/agenda.html",
+        {
+            "hits": hits,
+            "commune": commune,
+            "title": _("L'agenda de %(name)s") % {"name": commune.name},
+        },
+    )
+
+
+def _event_or_404(slug) -> Event:
+    return get_object_or_404(
+        Event.objects.published().select_related("place__commune", "stop__commune"), slug=slug
+    )
+
+
+def event(request, slug):
+    ev = _event_or_404(slug)
+    upcoming = list(ev.occurrences.upcoming().order_by("start")[:20])
+    return render(
+        request,
+        "events/event.html",
+        {
+            "event": ev,
+            "occurrences": upcoming,
+            "jsonld": json.dumps(jsonld.event_jsonld(ev, upcoming, request), ensure_ascii=False),
+            "can_edit": request.user.is_authenticated and request.user.can_edit_place(ev.place),
+        },
+    )
+
+
+def occurrence(request, slug, pk):
+    ev = _event_or_404(slug)
+    occ = get_object_or_404(ev.occurrences, pk=pk)
+    return render(
+        request,
+        "events/occurrence.html",
+        {
+            "event": ev,
+            "occurrence": occ,
+            "form": RegistrationForm(),
+            "open": _registration_open(occ),
+            "jsonld": json.dumps(jsonld.event_jsonld(ev, [occ], request), ensure_ascii=False),
+            "can_edit": request.user.is_authenticated and request.user.can_edit_place(ev.place),
+        },
+    )
+
+
+def _registration_open(occ: Occurrence) -> bool:
+    return occ.event.registration_required and not occ.is_cancelled and occ.end >= timezone.now()
+
+
+@require_POST
+def register(request, pk):
+    occ = get_object_or_404(Occurrence.objects.visible().select_related("event"), pk=pk)
+    user = request.user if request.user.is_authenticated else None
+    form = RegistrationForm(request.POST)
+    if user is None and not form.is_valid():
+        return render(
+            request,
+            "events/occurrence.html",
+            {"event": occ.event, "occurrence": occ, "form": form, "open": _registration_open(occ)},
+            status=400,
+        )
+    email = user.email if user else form.cleaned_data["email"]
+    if not ratelimit.hit(
+        "event-registration",
+        [ratelimit.client_ip(request), email],
+        limit=REGISTRATIONS_PER_HOUR,
+    ):
+        messages.error(request, _("Trop d'inscriptions en peu de temps : réessayez plus tard."))
+        return redirect(occ)
+    try:
+        registration = services.register(
+            occ,
+            name=form.cleaned_data.get("name", "") if form.is_valid() else "",
+            email=email,
+            user=user,
+        )
+    except services.RegistrationError:
+        messages.error(
+            request, _("L'inscription n'est pas possible (déjà inscrit·e, complet ou annulé).")
+        )
+        return redirect(occ)
+    if registration.status == Registration.Status.PENDING:
+        messages.success(
+            request,
+            _("Presque fini : suivez le lien envoyé à %(email)s pour confirmer.")
+            % {"email": email},
+        )
+    elif registration.status == Registration.Status.WAITING:
+        messages.success(request, _("C'est complet : vous êtes sur la liste d'attente."))
+    else:
+        messages.success(request, _("Vous êtes inscrit·e."))
+    return redirect(occ)
+
+
+def confirm(request, token):
+    registration = get_object_or_404(
+        Registration.objects.select_related("occurrence__event"), token=token
+    )
+    if request.method == "POST":
+        try:
+            registration = services.confirm_registration(token)
+        except services.RegistrationError:
+            messages.error(request, _("Cette date n'est plus ouverte aux inscriptions."))
+            return redirect(registration.occurrence)
+        if registration.status == Registration.Status.WAITING:
+            messages.success(request, _("C'est complet : vous êtes sur la liste d'attente."))
+        elif registration.status == Registration.Status.REGISTERED:
+            messages.success(request, _("Votre inscription est confirmée."))
+        return redirect(registration.occurrence)
+    return render(request, "events/confirm.html", {"registration": registration})
+
+
+def cancel(request, token):
+    registration = get_object_or_404(
+        Registration.objects.select_related("occurrence__event"), token=token
+    )
+    if request.method == "POST":
+        services.cancel_registration(registration)
+        messages.success(request, _("Votre inscription est annulée. Merci de nous avoir prévenus."))
+        return redirect(registration.occurrence)
+    return render(request, "events/cancel.html", {"registration": registration})
+
+
+def _host_occurrence(request, pk) -> Occurrence:
+    occ = get_object_or_404(Occurrence.objects.select_related("event__place"), pk=pk)
+    if not request.user.can_edit_place(occ.event.place):
+        raise PermissionDenied
+    return occ
+
+
+@login_required
+def participants(request, pk):
+    occ = _host_occurrence(request, pk)
+    if request.method == "POST":
+        registration = get_object_or_404(occ.registrations, pk=request.POST.get("registration"))
+        services.check_in(registration, present=request.POST.get("present") == "1")
+        return HttpResponseRedirect(request.path + f"#r{registration.pk}")
+    registrations = occ.registrations.exclude(status=Registration.Status.CANCELLED).order_by(
+        "status", "confirmed_at", "pk"
+    )
+    return render(
+        request,
+        "events/participants.html",
+        {"occurrence": occ, "event": occ.event, "registrations": registrations},
+    )
+
+
+@login_required
+def participants_csv(request, pk):
+    occ = _host_occurrence(request, pk)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    stamp = timezone.localtime(occ.start).strftime("%Y-%m-%d")
+    response["Content-Disposition"] = (
+        f'attachment; filename="participants-{occ.event.slug}-{stamp}.csv"'
+    )
+    response.write("\ufeff")  # spreadsheets read UTF-8 with a BOM
+    writer = csv.writer(response, delimiter=";")
+    writer.writerow(["nom", "e-mail", "statut", "confirmée le", "présence"])
+    labels = dict(Registration.Status.choices)
+    for r in occ.registrations.exclude(status=Registration.Status.CANCELLED).order_by(
+        "status", "confirmed_at", "pk"
+    ):
+        writer.writerow(
+            [
+                _safe_cell(r.name),
+                r.email,
+                str(labels[r.status]),
+                timezone.localtime(r.confirmed_at).strftime("%Y-%m-%d %H:%M")
+                if r.confirmed_at
+                else "",
+                "oui" if r.checked_in_at else "",
+            ]
+        )
+    return response
+
+
+def _safe_cell(text: str) -> str:
+    """No formula injection in spreadsheets."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+
+
+# --- feeds ---------------------------------------------------------------------------
+
+
+def _ics(events, name: str, filename: str) -> HttpResponse:
+    body = feeds.calendar(events, name).to_ical()
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
+
+
+def ics_all(request):
+    return _ics(feeds.feed_events(), "Agenda des lieux partagés", "agenda.ics")
+
+
+def ics_place(request, slug):
+    place = get_object_or_404(Place, slug=slug)
+    return _ics(feeds.feed_events(place=place), place.name, f"{place.slug}.ics")
+
+
+def ics_function(request, slug):
+    function = get_object_or_404(Function, slug=slug)
+    return _ics(feeds.feed_events(functions=function), str(function.name), f"{function.slug}.ics")
+
+
+def ics_event(request, slug):
+    ev = _event_or_404(slug)
+    return _ics(feeds.feed_events(pk=ev.pk), ev.title, f"{ev.slug}.ics")
