@@ -1,0 +1,290 @@
+"""Booking API.
+
+- ``GET /api/resources/``: search (when, where, how many, which equipment;
+  ``rank=functional|charm``), with the free slots of each resource.
+- ``GET /api/availability/?resource=&from=&to=[&seats=]``: free and busy.
+- ``GET|POST /api/bookings/``; ``POST /api/bookings/{id}/cancel|approve|decline|checkin/``.
+
+Authentication: Django's session (``SessionAuthentication``, as the rest of
+the API): log in, then send the ``csrftoken`` cookie back in the
+``X-CSRFToken`` header on writes. A bad parameter is a 400 naming it; a
+refused booking a 409 saying why, with the nearest free slots.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.shortcuts import get_object_or_404
+from rest_framework import status as http
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from maillage.places.search import FilterError, parse_datetime, parse_near
+
+from . import availability, search, services
+from .models import Booking, Resource
+
+MAX_RANGE_DAYS = 31
+
+
+class BadParameter(Exception):
+    def __init__(self, parameter: str, message: str):
+        super().__init__(message)
+        self.parameter, self.message = parameter, message
+
+
+def bad(error: BadParameter) -> Response:
+    return Response(
+        {"error": "bad_parameter", "parameter": error.parameter, "message": error.message},
+        status=http.HTTP_400_BAD_REQUEST,
+    )
+
+
+def _datetime(params, name: str, required: bool = True) -> dt.datetime | None:
+    text = params.get(name)
+    if not text:
+        if required:
+            raise BadParameter(name, f"{name} est obligatoire (date et heure ISO 8601).")
+        return None
+    try:
+        return parse_datetime(name, str(text))
+    except FilterError as error:
+        raise BadParameter(name, error.message) from None
+
+
+def _int(params, name: str, default: int, lo: int, hi: int) -> int:
+    text = params.get(name)
+    if text in (None, ""):
+        return default
+    try:
+        value = int(text)
+    except (TypeError, ValueError):
+        raise BadParameter(name, f"{name} doit être un nombre entier.") from None
+    if not lo <= value <= hi:
+        raise BadParameter(name, f"{name} doit être compris entre {lo} et {hi}.")
+    return value
+
+
+def _range(params) -> tuple[dt.datetime, dt.datetime]:
+    start, end = _datetime(params, "from"), _datetime(params, "to")
+    if end <= start:
+        raise BadParameter("to", "to doit être après from.")
+    if end - start > dt.timedelta(days=MAX_RANGE_DAYS):
+        raise BadParameter("to", f"Au plus {MAX_RANGE_DAYS} jours entre from et to.")
+    return start, end
+
+
+def interval(a: dt.datetime, b: dt.datetime) -> dict[str, str]:
+    return {"start": availability.paris(a).isoformat(), "end": availability.paris(b).isoformat()}
+
+
+def resource_dict(r: Resource) -> dict:
+    place = r.place
+    return {
+        "id": r.pk,
+        "name": r.name,
+        "kind": r.kind,
+        "kind_label": str(r.get_kind_display()),
+        "capacity": r.capacity,
+        "equipment": r.equipment,
+        "price_hour": str(r.price_hour) if r.price_hour is not None else None,
+        "price_half_day": str(r.price_half_day) if r.price_half_day is not None else None,
+        "price_day": str(r.price_day) if r.price_day is not None else None,
+        "free": r.is_free,
+        "charm": r.charm,
+        "charm_tags": r.charm_tags,
+        "approval_required": r.approval_required,
+        "checkin_required": r.checkin_required,
+        "slot_minutes": r.slot_minutes,
+        "min_minutes": r.min_minutes,
+        "max_minutes": r.max_minutes,
+        "buffer_minutes": r.buffer_minutes,
+        "place": {
+            "id": place.pk,
+            "name": place.name,
+            "slug": place.slug,
+            "url": place.get_absolute_url(),
+            "latitude": place.latitude,
+            "longitude": place.longitude,
+            "commune": place.commune.name if place.commune_id else None,
+        },
+    }
+
+
+def booking_dict(b: Booking) -> dict:
+    return {
+        "id": b.pk,
+        "resource": b.resource_id,
+        "resource_name": b.resource.name,
+        "place": b.resource.place.name,
+        **interval(b.start, b.end),
+        "seats": b.seats,
+        "status": b.status,
+        "status_label": str(b.get_status_display()),
+        "purpose": b.purpose,
+        "reason": b.reason,
+        "series": str(b.series) if b.series else None,
+        "checked_in_at": b.checked_in_at.isoformat() if b.checked_in_at else None,
+        "user": b.user.username if b.user_id else None,
+    }
+
+
+class ResourceSearchView(APIView):
+    permission_classes = [AllowAny]
+
+    def get(self, request):
+        p = request.query_params
+        try:
+            query = search.Query(
+                near=parse_near(p["near"]) if p.get("near") else None,
+                commune=p.get("commune") or None,
+                radius_km=float(p["radius_km"]) if p.get("radius_km") else None,
+                start=_datetime(p, "from", required=False),
+                end=_datetime(p, "to", required=False),
+                duration=_int(p, "duration", 0, 0, 24 * 60),
+                seats=_int(p, "seats", 1, 1, 500),
+                equipment=[e for e in p.get("equipment", "").split(",") if e],
+                kind=p.get("kind") or None,
+                rank=p.get("rank", "functional"),
+            )
+            search.validate(query)
+        except FilterError as error:
+            return bad(BadParameter(error.field, error.message))
+        except ValueError:
+            return bad(BadParameter("radius_km", "radius_km doit être un nombre (km)."))
+        except BadParameter as error:
+            return bad(error)
+        hits = search.find(query)
+        results = []
+        for hit in hits[:100]:
+            row = resource_dict(hit.resource)
+            row["distance_km"] = round(hit.distance_km, 2) if hit.distance_km is not None else None
+            row["free_slots"] = [interval(a, b) for a, b in hit.free]
+            results.append(row)
+        return Response({"count": len(hits), "rank": query.rank, "results": results})
+
+
+class AvailabilityView(APIView):
+    permission_classes = [AllowAny]
+
+    def get(self, request):
+        p = request.query_params
+        try:
+            rid = _int(p, "resource", 0, 1, 2**63 - 1)
+            if not rid:
+                raise BadParameter("resource", "resource est obligatoire (identifiant).")
+            start, end = _range(p)
+            seats = _int(p, "seats", 1, 1, 500)
+        except BadParameter as error:
+            return bad(error)
+        resource = Resource.objects.filter(pk=rid).select_related("place").first()
+        if resource is None:
+            return bad(BadParameter("resource", f"Aucune ressource {rid}."))
+        free = availability.free_intervals(resource, start, end, seats)
+        busy = availability.holding(resource, start, end)
+        return Response(
+            {
+                "resource": resource.pk,
+                "timezone": "Europe/Paris",
+                "seats": seats,
+                "free": [interval(a, b) for a, b in free],
+                # busy/free only: never who booked
+                "busy": [{**interval(a, b), "seats": s} for a, b, s in busy],
+            }
+        )
+
+
+class BookingListView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    def get(self, request):
+        qs = Booking.objects.select_related("resource__place", "user")
+        if request.query_params.get("as") == "host":
+            if request.user.is_coordinator:
+                pass
+            else:
+                qs = qs.filter(resource__place__hosts=request.user)
+            if request.query_params.get("status") == "pending":
+                qs = qs.filter(status="pending")
+        else:
+            qs = qs.filter(user=request.user)
+        if request.query_params.get("upcoming"):
+            qs = qs.filter(end__gt=dt.datetime.now(dt.UTC))
+        return Response({"results": [booking_dict(b) for b in qs.order_by("start")[:500]]})
+
+    def post(self, request):
+        d = request.data
+        try:
+            rid = _int(d, "resource", 0, 1, 2**63 - 1)
+            if not rid:
+                raise BadParameter("resource", "resource est obligatoire (identifiant).")
+            start, end = _datetime(d, "start"), _datetime(d, "end")
+            seats = _int(d, "seats", 1, 1, 500)
+            repeat = d.get("repeat") or ""
+            if repeat and repeat not in {"weekly", "monthly"}:
+                raise BadParameter("repeat", "repeat vaut weekly ou monthly.")
+            count = _int(d, "count", 1, 1, services.MAX_OCCURRENCES)
+        except BadParameter as error:
+            return bad(error)
+        resource = Resource.objects.filter(pk=rid).select_related("place").first()
+        if resource is None:
+            return bad(BadParameter("resource", f"Aucune ressource {rid}."))
+        purpose = str(d.get("purpose", ""))[:200]
+        try:
+            if repeat:
+                made = services.book_series(
+                    request.user,
+                    resource,
+                    start,
+                    end,
+                    freq=repeat,
+                    count=count,
+                    seats=seats,
+                    purpose=purpose,
+                )
+                return Response(
+                    {"results": [booking_dict(b) for b in made]}, status=http.HTTP_201_CREATED
+                )
+            booking = services.book(request.user, resource, start, end, seats, purpose)
+        except services.BookingRefused as refused:
+            return Response(refused.as_dict(), status=http.HTTP_409_CONFLICT)
+        return Response(booking_dict(booking), status=http.HTTP_201_CREATED)
+
+
+class BookingActionView(APIView):
+    permission_classes = [IsAuthenticated]
+    action = ""
+
+    def post(self, request, pk: int):
+        visible = Q(user=request.user) | Q(resource__place__hosts=request.user)
+        qs = (
+            Booking.objects.all()
+            if request.user.is_coordinator
+            else Booking.objects.filter(visible)
+        )
+        booking = get_object_or_404(qs.distinct(), pk=pk)
+        reason = str(request.data.get("reason", ""))[:300]
+        try:
+            if self.action == "approve":
+                result = [services.approve(request.user, booking)]
+            elif self.action == "decline":
+                result = [services.decline(request.user, booking, reason)]
+            elif self.action == "checkin":
+                result = [services.check_in(request.user, booking)]
+            else:
+                rest = str(request.data.get("series", "")).lower() in {"1", "true", "rest"}
+                result = services.cancel(request.user, booking, reason, rest_of_series=rest)
+        except PermissionDenied as error:
+            return Response({"error": "forbidden", "message": str(error)}, status=403)
+        except services.InvalidAction as error:
+            return Response({"error": "invalid_action", "message": str(error)}, status=409)
+        for b in result:
+            b.refresh_from_db()
+        data = booking_dict(result[0]) if result else booking_dict(booking)
+        if len(result) > 1:
+            data["cancelled"] = [b.pk for b in result]
+        return Response(data)

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from . import views
+
+app_name = "booking"
+urlpatterns = [
+    path("mes-reservations/", views.mine, name="mine"),
+    path("mes-reservations/nouvelle-adresse/", views.revoke_feed, name="revoke_feed"),
+    path("lieu/<slug:slug>/", views.host_calendar, name="host_calendar"),
+    path("reservation/<int:pk>/<str:action>/", views.decide, name="decide"),
+    path("agenda/<str:token>.ics", views.person_feed, name="person_feed"),
+    path("ressource/<int:pk>.ics", views.resource_feed, name="resource_feed"),
+    path("ressource/<int:pk>/<str:token>.ics", views.resource_feed, name="resource_private_feed"),
+]

@@ -1,0 +1,99 @@
+"""E-mails at each step, received by a real SMTP server, with a valid .ics."""
+
+from __future__ import annotations
+
+import icalendar
+import pytest
+
+from maillage.booking import services
+
+from .conftest import NOW, paris
+
+MON = (2026, 11, 30)
+
+
+@pytest.fixture(autouse=True)
+def smtp(mailbox):
+    return mailbox
+
+
+def ics_of(message) -> icalendar.Calendar:
+    [part] = [p for p in message.iter_attachments() if p.get_content_type() == "text/calendar"]
+    return icalendar.Calendar.from_ical(part.get_payload(decode=True))
+
+
+def test_request_approval_cancellation_mails(
+    mailbox, django_capture_on_commit_callbacks, room, person, host
+):
+    room.approval_required = True
+    room.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        booking = services.book(
+            person, room, paris(*MON, 14), paris(*MON, 16), purpose="Visio", now=NOW
+        )
+    to_person = mailbox.only(to="ana@example.org")
+    assert "Demande de réservation" in to_person["Subject"]
+    assert mailbox.to("hote@example.org")
+    cal = ics_of(to_person)
+    assert cal["METHOD"] == "REQUEST"
+    [event] = cal.walk("VEVENT")
+    assert event["STATUS"] == "TENTATIVE"
+    assert event.decoded("DTSTART") == paris(*MON, 14)
+    assert event.decoded("DTEND") == paris(*MON, 16)
+    assert str(event["UID"]).startswith(str(booking.uid))
+
+    mailbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.approve(host, booking)
+    approved = mailbox.only(to="ana@example.org")
+    [event] = ics_of(approved).walk("VEVENT")
+    assert event["STATUS"] == "CONFIRMED" and int(event["SEQUENCE"]) == 1
+
+    mailbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.cancel(host, booking, "Panne de chauffage")
+    cancelled = mailbox.only(to="ana@example.org")
+    assert "Panne de chauffage" in mailbox.body(cancelled)
+    cal = ics_of(cancelled)
+    assert cal["METHOD"] == "CANCEL"
+    [event] = cal.walk("VEVENT")
+    assert event["STATUS"] == "CANCELLED" and int(event["SEQUENCE"]) == 2
+
+
+def test_decline_mail(mailbox, django_capture_on_commit_callbacks, room, person, host):
+    room.approval_required = True
+    room.save()
+    booking = services.book(person, room, paris(*MON, 14), paris(*MON, 16), now=NOW)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.decline(host, booking, "Salle prise par le conseil")
+    message = mailbox.only(to="ana@example.org")
+    assert "Salle prise par le conseil" in mailbox.body(message)
+    assert ics_of(message)["METHOD"] == "CANCEL"
+
+
+def test_feeds(client, room, person, other):
+    from maillage.booking.models import FeedToken
+
+    kept = services.book(
+        person, room, paris(*MON, 10), paris(*MON, 11), purpose="Entretien", now=NOW
+    )
+    gone = services.book(person, room, paris(*MON, 14), paris(*MON, 15), now=NOW)
+    services.cancel(person, gone, "")
+    token = FeedToken.objects.create(user=person).token
+    private = icalendar.Calendar.from_ical(client.get(f"/reserver/agenda/{token}.ics").content)
+    events = {str(e["UID"]): e for e in private.walk("VEVENT")}
+    assert events[f"{gone.uid}@maillage"]["STATUS"] == "CANCELLED"
+    assert "Salle visio" in str(events[f"{kept.uid}@maillage"]["SUMMARY"])
+    public = client.get(f"/reserver/ressource/{room.pk}.ics").content.decode()
+    assert (
+        "Entretien" not in public
+        and "ana" not in public
+        and "Occupé" in icalendar.Calendar.from_ical(public).walk("VEVENT")[0]["SUMMARY"]
+    )
+    assert client.get(f"/reserver/ressource/{room.pk}/wrong.ics").status_code == 404
+    hosts = client.get(f"/reserver/ressource/{room.pk}/{room.feed_token}.ics").content.decode()
+    assert "ana@example.org" in hosts
+    # revoking: the old address stops working
+    client.force_login(person)
+    client.post("/reserver/mes-reservations/nouvelle-adresse/")
+    assert client.get(f"/reserver/agenda/{token}.ics").status_code == 404
