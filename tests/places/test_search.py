@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
 
 import pytest
 from django.core.paginator import Paginator
@@ -650,6 +651,15 @@ def test_other_processes_learn_of_writes_from_the_stamp_file(
     make_place("Écrit ailleurs", (44.5, 3.5))
     assert search._stamp() != before
     assert (tmp_path / search.STAMP_NAME).exists()
+    # Within a transaction, once more at the end of the request (after its commit).
+    monkeypatch.setattr(search, "_last_touch", time.monotonic())
+    make_place("Écrit encore", (44.5, 3.5))
+    written = search._stamp()
+    assert search._pending_touch
+    from django.core.signals import request_finished
+
+    request_finished.send(sender=None)
+    assert search._stamp() != written and not search._pending_touch
 
 
 def test_the_index_is_not_used_inside_a_transaction_unless_forced(places):

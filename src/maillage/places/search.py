@@ -33,6 +33,7 @@ items actually read. Slice it (``result[0:50]``) or hand it to a Django
 
 from __future__ import annotations
 
+import atexit
 import datetime as dt
 import gc
 import math
@@ -685,7 +686,8 @@ def function_available_at(place_function: PlaceFunction, moment: dt.datetime) ->
 #
 # Freshness: every SQL write to a places_* or territory_commune table made
 # through Django, in any process (the write watcher installed by the api app),
-# bumps this process's generation and touches DATA_DIR/search-index.stamp, which
+# bumps this process's generation and replaces DATA_DIR/search-index.stamp (again
+# at the end of the request or process when the write was in a transaction), which
 # every process checks (one stat) before using its index; MAILLAGE_SEARCH_INDEX_TTL
 # seconds (default 60; 0 disables the index) bound what nothing can see (writes
 # from outside Django or from another host). Inside a transaction the index is not
@@ -704,6 +706,7 @@ _index_lock = threading.Lock()
 _index: _PlaceIndex | None = None
 _local_generation = 0
 _last_touch = 0.0
+_pending_touch = False
 
 
 class _PlaceIndex:
@@ -964,18 +967,27 @@ def _touch_stamp(force: bool = True) -> None:
 
 def invalidate_index(using=None) -> None:
     """Say that places changed: this process's index is rebuilt at its next search,
-    other processes' at theirs (the stamp file), now and when the transaction commits."""
-    global _local_generation
+    other processes' at theirs (the stamp file). A write outside a transaction is
+    committed already: the stamp is replaced at once. Inside one, it is replaced
+    now (at most every 0.2 s) and again at the end of the request or of the
+    process, once committed (no on_commit callback: tests that count them stay
+    undisturbed)."""
+    global _local_generation, _pending_touch
     _local_generation += 1
     from django.db import connections
 
-    connection = connections[using or "default"]
-    # In a transaction, the touch that counts is the one at commit: spare the others.
-    _touch_stamp(force=not connection.in_atomic_block)
-    if connection.in_atomic_block and not any(
-        func is _touch_stamp for _sids, func, *_ in connection.run_on_commit
-    ):
-        connection.on_commit(_touch_stamp)
+    if connections[using or "default"].in_atomic_block:
+        _pending_touch = True
+        _touch_stamp(force=False)
+    else:
+        _touch_stamp()
+
+
+def _flush_pending_touch(**kwargs) -> None:
+    global _pending_touch
+    if _pending_touch:
+        _pending_touch = False
+        _touch_stamp()
 
 
 _WATCHED = ("places_", "territory_commune")
@@ -994,6 +1006,7 @@ def _write_watcher(execute, sql, params, many, context):
 
 def watch_writes() -> None:
     """Install the write watcher on every database connection (called by the api app)."""
+    from django.core.signals import request_finished
     from django.db import connections
     from django.db.backends.signals import connection_created
 
@@ -1004,6 +1017,10 @@ def watch_writes() -> None:
     connection_created.connect(install, weak=False, dispatch_uid="maillage-search-watch")
     for connection in connections.all(initialized_only=True):
         install(None, connection)
+    request_finished.connect(
+        _flush_pending_touch, weak=False, dispatch_uid="maillage-search-watch-flush"
+    )
+    atexit.register(_flush_pending_touch)
 
 
 def current_index(*, force: bool = False) -> _PlaceIndex | None:
