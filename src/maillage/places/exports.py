@@ -553,11 +553,18 @@ def di_service(place: Place, place_function, source: str) -> dict:
     thematiques, service_type, _mednum = S.FUNCTION_VOCABULARIES[function.slug]
     low, high = S.DI_DESCRIPTION_LENGTH
     where = f" à {place.commune.name}" if place.commune else ""
+    conditions = place_function.conditions.strip()
+    if conditions and not conditions.endswith((".", "!", "?")):
+        conditions += "."
     description = _fit(
-        " ".join(t for t in (str(function.description), place_function.conditions) if t),
+        " ".join(
+            t
+            for t in (str(function.description), conditions, f"Proposé par {place.name}{where}.")
+            if t
+        ),
         low,
         high,
-        [f"Proposé par {place.name}{where}.", *_padding(place)],
+        _padding(place),
     )
     fee = place_function.fee or place.fee
     publics = sorted(
