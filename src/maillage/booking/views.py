@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 import datetime as dt
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from maillage.places.models import Place
+from maillage.places.search import FilterError, parse_near
+from maillage.web.maps import map_config
 
-from . import ical, services
+from . import availability, ical, search, services
+from .forms import BookForm, SearchForm, tomorrow
 from .models import Booking, FeedToken, Resource, new_token
 
 
@@ -107,4 +112,142 @@ def resource_feed(request, pk, token=None):
     return _ics(
         ical.calendar(bookings, private=private, name=f"{resource.name} · {resource.place.name}"),
         f"ressource-{resource.pk}.ics",
+    )
+
+
+# --------------------------------------------------------------------------- search and booking
+
+
+def search_page(request):
+    form = SearchForm(request.GET or None)
+    hits, start, end = [], None, None
+    if form.is_bound and form.is_valid():
+        start, end, duration = form.window()
+        d = form.cleaned_data
+        query = search.Query(
+            commune=d["commune"] or None,
+            start=start,
+            end=end,
+            duration=duration,
+            seats=d["seats"],
+            equipment=d["equipment"],
+            kind=d["kind"] or None,
+            rank=d["rank"] or "functional",
+        )
+        try:
+            if d["near"]:
+                query.near = parse_near(d["near"])
+            search.validate(query)
+            hits = search.find(query)[:50]
+        except FilterError as error:
+            form.add_error(None, error.message)
+    rows = []
+    for hit in hits:
+        first = hit.free[0] if hit.free else None
+        length = dt.timedelta(minutes=max(hit.resource.min_minutes, 60))
+        if first and form.cleaned_data.get("period") != "half-day-next-week":
+            length = min(first[1] - first[0], end - start)
+        elif first:
+            length = dt.timedelta(minutes=240)
+        prefill = ""
+        if first:
+            a = availability.paris(first[0])
+            b = availability.paris(min(first[1], first[0] + length))
+            prefill = urlencode(
+                {
+                    "date": a.date().isoformat(),
+                    "start": f"{a:%H:%M}",
+                    "end": f"{b:%H:%M}",
+                    "seats": form.cleaned_data["seats"],
+                }
+            )
+        rows.append({"hit": hit, "prefill": prefill})
+    points = [
+        {
+            "lat": h.resource.place.latitude,
+            "lon": h.resource.place.longitude,
+            "name": f"{h.resource.name} · {h.resource.place.name}",
+            "url": reverse("booking:resource", args=[h.resource.pk]),
+        }
+        for h in hits
+        if h.resource.place.latitude is not None
+    ]
+    return render(
+        request,
+        "booking/search.html",
+        {
+            "form": form,
+            "rows": rows,
+            "points": points,
+            "searched": form.is_bound,
+            "map": map_config(),
+        },
+    )
+
+
+def resource_page(request, pk):
+    resource = get_object_or_404(
+        Resource.objects.select_related("place__commune").prefetch_related("photos", "seasons"),
+        pk=pk,
+    )
+    refused = None
+    if request.method == "POST":
+        if not request.user.is_authenticated:
+            return redirect(f"{reverse('accounts:login')}?next={request.path}")
+        form = BookForm(request.POST)
+        if form.is_valid():
+            start, end = form.moments()
+            d = form.cleaned_data
+            try:
+                if d["repeat"]:
+                    services.book_series(
+                        request.user,
+                        resource,
+                        start,
+                        end,
+                        freq=d["repeat"],
+                        count=d["count"] or 1,
+                        seats=d["seats"],
+                        purpose=d["purpose"],
+                    )
+                else:
+                    services.book(request.user, resource, start, end, d["seats"], d["purpose"])
+            except services.BookingRefused as error:
+                refused = error
+            else:
+                messages.success(
+                    request,
+                    "Demande envoyée à l'hôte."
+                    if resource.approval_required
+                    else "Réservation confirmée.",
+                )
+                return redirect("booking:mine")
+    else:
+        form = BookForm(
+            initial=request.GET.dict() or {"date": tomorrow(), "start": "14:00", "end": "16:00"}
+        )
+    today = timezone.now()
+    week = availability.free_intervals(resource, today, today + dt.timedelta(days=7))
+    alternatives = [
+        {
+            "date": availability.paris(a).date().isoformat(),
+            "start": f"{availability.paris(a):%H:%M}",
+            "end": f"{availability.paris(b):%H:%M}",
+            "a": a,
+            "b": b,
+        }
+        for a, b in (refused.alternatives if refused else [])
+    ]
+    return render(
+        request,
+        "booking/resource.html",
+        {
+            "resource": resource,
+            "form": form,
+            "refused": refused,
+            "alternatives": alternatives,
+            "week": week[:30],
+            "can_host": request.user.is_authenticated
+            and request.user.can_edit_place(resource.place),
+        },
     )

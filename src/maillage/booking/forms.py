@@ -1,0 +1,112 @@
+"""Forms of the booking pages: the search ("when, where, for how many") and a booking."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from maillage.places.hours import PARIS
+from maillage.territory.models import Commune
+
+from .models import EQUIPMENT, Kind
+
+PERIODS = [
+    ("afternoon", _("l'après-midi (13 h 30 – 18 h)")),
+    ("morning", _("le matin (8 h 30 – 12 h 30)")),
+    ("day", _("la journée (8 h 30 – 18 h)")),
+    ("half-day-next-week", _("une demi-journée la semaine prochaine")),
+]
+PERIOD_HOURS = {
+    "morning": ((8, 30), (12, 30)),
+    "afternoon": ((13, 30), (18, 0)),
+    "day": ((8, 30), (18, 0)),
+}
+
+
+def tomorrow() -> dt.date:
+    return timezone.localdate() + dt.timedelta(days=1)
+
+
+class SearchForm(forms.Form):
+    date = forms.DateField(
+        label=_("Le"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    period = forms.ChoiceField(label=_("Quand"), choices=PERIODS, initial="afternoon")
+    commune = forms.ChoiceField(label=_("Près de"), required=False)
+    near = forms.CharField(required=False, widget=forms.HiddenInput)
+    seats = forms.IntegerField(
+        label=_("Pour combien de personnes"), min_value=1, max_value=200, initial=1
+    )
+    kind = forms.ChoiceField(
+        label=_("Quoi"), required=False, choices=[("", _("Tout"))] + Kind.choices
+    )
+    equipment = forms.MultipleChoiceField(
+        label=_("Avec"),
+        required=False,
+        choices=list(EQUIPMENT.items()),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    rank = forms.ChoiceField(
+        label=_("Classer par"),
+        choices=[
+            ("functional", _("le plus pratique (distance, puis prix)")),
+            ("charm", _("le charme (plus loin)")),
+        ],
+        initial="functional",
+        widget=forms.RadioSelect,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        communes = (
+            Commune.objects.filter(places__resources__isnull=False).distinct().order_by("name")
+        )
+        self.fields["commune"].choices = [("", _("Toute la Lozère"))] + [
+            (c.code, c.name) for c in communes
+        ]
+
+    def window(self) -> tuple[dt.datetime, dt.datetime, int]:
+        """(from, to, duration in minutes) of the search."""
+        period = self.cleaned_data.get("period") or "afternoon"
+        if period == "half-day-next-week":
+            today = timezone.localdate()
+            monday = today + dt.timedelta(days=7 - today.weekday())
+            start = dt.datetime.combine(monday, dt.time(0), PARIS)
+            return start, start + dt.timedelta(days=6), 240
+        day = self.cleaned_data.get("date") or tomorrow()
+        (h1, m1), (h2, m2) = PERIOD_HOURS[period]
+        start = dt.datetime.combine(day, dt.time(h1, m1), PARIS)
+        end = dt.datetime.combine(day, dt.time(h2, m2), PARIS)
+        return start, end, 0
+
+
+class BookForm(forms.Form):
+    date = forms.DateField(label=_("Le"), widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.TimeField(
+        label=_("de"), widget=forms.TimeInput(attrs={"type": "time", "step": 300})
+    )
+    end = forms.TimeField(label=_("à"), widget=forms.TimeInput(attrs={"type": "time", "step": 300}))
+    seats = forms.IntegerField(label=_("Personnes"), min_value=1, max_value=500, initial=1)
+    purpose = forms.CharField(label=_("Objet (facultatif)"), required=False, max_length=200)
+    repeat = forms.ChoiceField(
+        label=_("Répéter"),
+        required=False,
+        choices=[
+            ("", _("Une seule fois")),
+            ("weekly", _("Chaque semaine")),
+            ("monthly", _("Chaque mois")),
+        ],
+    )
+    count = forms.IntegerField(
+        label=_("Nombre de fois"), min_value=1, max_value=60, initial=1, required=False
+    )
+
+    def moments(self) -> tuple[dt.datetime, dt.datetime]:
+        d = self.cleaned_data
+        return (
+            dt.datetime.combine(d["date"], d["start"], PARIS),
+            dt.datetime.combine(d["date"], d["end"], PARIS),
+        )

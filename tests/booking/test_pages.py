@@ -1,0 +1,68 @@
+"""The booking pages without a browser: search, book, my bookings, the host's calendar."""
+
+from __future__ import annotations
+
+import pytest
+
+from maillage.booking.models import Booking
+
+from .conftest import make_resource
+
+
+@pytest.fixture
+def open_all_week(atelier):
+    atelier.opening_hours = "Mo-Su 08:00-20:00"
+    atelier.save()
+    return atelier
+
+
+def test_search_book_approve(client, open_all_week, person, host):
+    room = make_resource(open_all_week, approval_required=True, price_hour="12.00")
+    page = client.get(
+        "/reserver/",
+        {
+            "commune": "48095",
+            "period": "afternoon",
+            "seats": 2,
+            "equipment": "visio",
+            "rank": "functional",
+        },
+    )
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Salle visio" in html and "commission" in html
+    link = f"/reserver/ressource/{room.pk}/?"
+    assert link in html
+    client.force_login(person)
+    booking_page = client.get(html[html.index(link) :].split('"')[0].replace("&amp;", "&"))
+    form = booking_page.context["form"]
+    data = {k: form.initial.get(k) for k in ("date", "start", "end", "seats")}
+    data["purpose"] = "Visio avec la région"
+    response = client.post(f"/reserver/ressource/{room.pk}/", data)
+    assert response.status_code == 302, response.context["refused"]
+    booking = Booking.objects.get()
+    assert booking.status == "pending"
+    assert "Visio avec la région" not in client.get("/reserver/").content.decode()
+    assert str(room.name) in client.get("/reserver/mes-reservations/").content.decode()
+    # refused at the same time, with the nearest free slots proposed
+    again = client.post(f"/reserver/ressource/{room.pk}/", data)
+    assert again.status_code == 200 and again.context["refused"] and again.context["alternatives"]
+    client.force_login(host)
+    calendar = client.get(f"/reserver/lieu/{open_all_week.slug}/")
+    assert calendar.status_code == 200 and "Accepter" in calendar.content.decode()
+    client.post(
+        f"/reserver/reservation/{booking.pk}/approve/",
+        {"next": f"/reserver/lieu/{open_all_week.slug}/"},
+    )
+    assert Booking.objects.get().status == "confirmed"
+
+
+def test_host_calendar_is_for_hosts(client, open_all_week, person):
+    client.force_login(person)
+    assert client.get(f"/reserver/lieu/{open_all_week.slug}/").status_code == 403
+
+
+def test_place_page_lists_resources(client, open_all_week):
+    make_resource(open_all_week, charm="Sous les voûtes")
+    html = client.get(open_all_week.get_absolute_url()).content.decode()
+    assert "Sous les voûtes" in html
