@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from . import services
-from .models import Event, Occurrence, Registration
+from .models import Event, Occurrence, Registration, Subscriber
 
 
 class OccurrenceInline(admin.TabularInline):
@@ -38,4 +38,12 @@ class RegistrationAdmin(admin.ModelAdmin):
     list_display = ("name", "email", "occurrence", "status", "checked_in_at")
     list_filter = ("status",)
     search_fields = ("name", "email", "occurrence__event__title")
+    readonly_fields = ("token",)
+
+
+@admin.register(Subscriber)
+class SubscriberAdmin(admin.ModelAdmin):
+    list_display = ("email", "frequency", "confirmed_at", "unsubscribed_at")
+    list_filter = ("frequency",)
+    search_fields = ("email",)
     readonly_fields = ("token",)

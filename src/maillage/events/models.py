@@ -298,3 +298,74 @@ class Registration(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} · {self.occurrence}"
+
+
+class Subscriber(models.Model):
+    """Someone who receives the agenda's newsletter (double opt-in: nothing is
+    sent before the e-mailed link is followed)."""
+
+    class Frequency(models.TextChoices):
+        WEEKLY = "weekly", _("Chaque semaine")
+        MONTHLY = "monthly", _("Chaque mois")
+
+    email = models.EmailField(_("e-mail"), unique=True)
+    communes = models.JSONField(_("communes (codes INSEE)"), default=list, blank=True)
+    latitude = models.FloatField(_("latitude"), null=True, blank=True)
+    longitude = models.FloatField(_("longitude"), null=True, blank=True)
+    radius_km = models.FloatField(_("distance (km)"), null=True, blank=True)
+    themes = models.JSONField(_("thèmes (fonctions)"), default=list, blank=True)
+    frequency = models.CharField(
+        _("fréquence"), max_length=10, choices=Frequency.choices, default=Frequency.WEEKLY
+    )
+    token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
+    created_at = models.DateTimeField(_("inscrit le"), auto_now_add=True)
+    confirmed_at = models.DateTimeField(_("confirmé le"), null=True, blank=True)
+    unsubscribed_at = models.DateTimeField(_("désinscrit le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("abonné·e à la lettre")
+        verbose_name_plural = _("abonné·es à la lettre")
+
+    def __str__(self) -> str:
+        return self.email
+
+    @property
+    def is_active(self) -> bool:
+        return self.confirmed_at is not None and self.unsubscribed_at is None
+
+
+class NewsletterIssue(models.Model):
+    """One issue of the newsletter: a frequency and a period (``2026-W49``, ``2026-12``)."""
+
+    frequency = models.CharField(max_length=10, choices=Subscriber.Frequency.choices)
+    period = models.CharField(max_length=10)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("numéro de la lettre")
+        verbose_name_plural = _("numéros de la lettre")
+        constraints = [
+            models.UniqueConstraint(fields=["frequency", "period"], name="newsletter_issue_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_frequency_display()} {self.period}"
+
+
+class NewsletterDelivery(models.Model):
+    """That one subscriber received one issue: the unique pair makes sending idempotent."""
+
+    issue = models.ForeignKey(NewsletterIssue, on_delete=models.CASCADE, related_name="deliveries")
+    subscriber = models.ForeignKey(Subscriber, on_delete=models.CASCADE, related_name="deliveries")
+    sent_at = models.DateTimeField(auto_now_add=True)
+    occurrences = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["issue", "subscriber"], name="newsletter_delivered_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.issue} → {self.subscriber}"

@@ -19,6 +19,13 @@ urlpatterns = [
     path("dates/<int:pk>/inscription/", views.register, name="register"),
     path("dates/<int:pk>/participants/", views.participants, name="participants"),
     path("dates/<int:pk>/participants.csv", views.participants_csv, name="participants-csv"),
+    path("lettre/", views.newsletter, name="newsletter"),
+    path("lettre/<str:token>/confirmer/", views.newsletter_confirm, name="newsletter-confirm"),
+    path(
+        "lettre/<str:token>/desinscription/",
+        views.newsletter_unsubscribe,
+        name="newsletter-unsubscribe",
+    ),
     path("inscriptions/<str:token>/confirmer/", views.confirm, name="confirm"),
     path("inscriptions/<str:token>/annuler/", views.cancel, name="cancel"),
 ]

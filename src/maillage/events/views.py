@@ -13,6 +13,7 @@ from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from maillage.accounts.mail import absolute
@@ -22,9 +23,10 @@ from maillage.places.search import FilterError
 from maillage.territory.models import Commune
 
 from . import feeds, jsonld, services
+from . import newsletter as newsletter_services
 from .agenda import AgendaFilter, find_occurrences, parse_agenda_filter
-from .forms import RegistrationForm
-from .models import Event, Occurrence, Registration
+from .forms import RegistrationForm, SubscribeForm
+from .models import Event, Occurrence, Registration, Subscriber
 
 REGISTRATIONS_PER_HOUR = 10
 
@@ -284,3 +286,55 @@ def ics_function(request, slug):
 def ics_event(request, slug):
     ev = _event_or_404(slug)
     return _ics(feeds.feed_events(pk=ev.pk), ev.title, f"{ev.slug}.ics")
+
+
+# --- newsletter ----------------------------------------------------------------------
+
+
+def newsletter(request):
+    form = SubscribeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if not ratelimit.hit(
+            "newsletter-subscribe", [ratelimit.client_ip(request), data["email"]], limit=5
+        ):
+            messages.error(request, _("Trop de demandes en peu de temps : réessayez plus tard."))
+            return redirect("events:newsletter")
+        near = None
+        if data.get("around"):
+            commune = Commune.objects.filter(code=data["around"]).first()
+            if commune and commune.centroid_lat is not None:
+                near = (commune.centroid_lat, commune.centroid_lon)
+        newsletter_services.subscribe(
+            data["email"],
+            communes=data["communes"],
+            near=near,
+            radius_km=float(data.get("radius_km") or 20),
+            themes=data["themes"],
+            frequency=data["frequency"],
+        )
+        messages.success(
+            request,
+            _("Presque fini : suivez le lien envoyé à %(email)s pour confirmer votre abonnement.")
+            % {"email": data["email"]},
+        )
+        return redirect("events:newsletter")
+    return render(request, "events/newsletter.html", {"form": form})
+
+
+def newsletter_confirm(request, token):
+    subscriber = get_object_or_404(Subscriber, token=token)
+    if request.method == "POST":
+        newsletter_services.confirm(token)
+        messages.success(request, _("Votre abonnement est confirmé."))
+        return redirect("events:agenda")
+    return render(request, "events/newsletter_confirm.html", {"subscriber": subscriber})
+
+
+@csrf_exempt  # RFC 8058: mail clients POST "List-Unsubscribe=One-Click" without a session
+def newsletter_unsubscribe(request, token):
+    subscriber = get_object_or_404(Subscriber, token=token)
+    if request.method == "POST":
+        newsletter_services.unsubscribe(token)
+        return render(request, "events/newsletter_unsubscribed.html", {"subscriber": subscriber})
+    return render(request, "events/newsletter_unsubscribe.html", {"subscriber": subscriber})
