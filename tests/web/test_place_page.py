@@ -58,9 +58,14 @@ def test_closures_and_current_notices_are_announced(client, demo):
     assert "Atelier réparation de vélos samedi." in text
 
 
-def test_an_example_place_says_it_is_invented(client, demo):
-    assert "ce lieu est inventé" in page_of(client.get("/lieux/l-atelier-mende/")).text
-    assert "ce lieu est inventé" not in page_of(client.get("/lieux/france-services-mende/")).text
+def test_an_example_place_says_its_details_are_invented(client, demo):
+    assert (
+        "sont inventés pour la démonstration" in page_of(client.get("/lieux/l-atelier-mende/")).text
+    )
+    assert (
+        "sont inventés pour la démonstration"
+        not in page_of(client.get("/lieux/france-services-mende/")).text
+    )
 
 
 def test_a_mobile_unit_shows_its_next_stops(client, demo):
