@@ -10,6 +10,7 @@ urlpatterns = [
     path("api/", include("maillage.journeys.api_urls")),
     path("maillage/", include("maillage.analysis.urls")),
     path("agenda/", include("maillage.events.urls")),
+    path("trouver-mon-lieu/", include("maillage.journeys.urls")),
     path("compte/", include("maillage.accounts.urls")),
     path("contribuer/", include("maillage.participation.urls")),
     path("", include("maillage.web.urls")),

@@ -1,0 +1,11 @@
+"""/trouver-mon-lieu/: the public wizard."""
+
+from django.urls import path
+
+from . import views
+
+app_name = "journeys"
+
+urlpatterns = [
+    path("", views.wizard, name="wizard"),
+]
