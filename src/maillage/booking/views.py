@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 from urllib.parse import urlencode
 
@@ -18,7 +19,7 @@ from maillage.places.models import Place
 from maillage.places.search import FilterError, parse_near
 from maillage.web.maps import map_config
 
-from . import availability, ical, search, services
+from . import availability, ical, occupancy, search, services
 from .forms import BookForm, SearchForm, tomorrow
 from .models import Booking, FeedToken, Resource, new_token
 
@@ -249,5 +250,60 @@ def resource_page(request, pk):
             "week": week[:30],
             "can_host": request.user.is_authenticated
             and request.user.can_edit_place(resource.place),
+        },
+    )
+
+
+# --------------------------------------------------------------------------- network view
+
+
+def _month(text: str | None, default: dt.date) -> dt.date:
+    try:
+        return dt.date.fromisoformat(f"{text}-01") if text else default
+    except ValueError:
+        return default
+
+
+@login_required
+def network(request):
+    if not request.user.is_coordinator:
+        raise PermissionDenied
+    first, last = occupancy.default_period()
+    first = _month(request.GET.get("from"), first)
+    last = _month(request.GET.get("to"), last)
+    data = occupancy.rows(first, last)
+    if request.GET.get("format") == "csv":
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="occupation-ressources.csv"'
+        writer = csv.writer(response)
+        writer.writerow(
+            ["mois", "lieu", "ressource", "nature", "heures_ouvertes", "heures_reservees", "taux"]
+        )
+        for row in data:
+            writer.writerow(
+                [
+                    row.month,
+                    row.resource.place.name,
+                    row.resource.name,
+                    row.resource.kind,
+                    f"{row.open_minutes / 60:.1f}",
+                    f"{row.booked_minutes / 60:.1f}",
+                    "" if row.rate is None else f"{row.rate:.3f}",
+                ]
+            )
+        return response
+    by_resource = occupancy.summarise(data, lambda r: (r.resource.place.name, r.resource.name))
+    return render(
+        request,
+        "booking/network.html",
+        {
+            "first": first,
+            "last": last,
+            "by_place": occupancy.summarise(data, lambda r: r.resource.place.name),
+            "by_kind": occupancy.summarise(data, lambda r: r.resource.get_kind_display()),
+            "by_month": sorted(
+                occupancy.summarise(data, lambda r: r.month), key=lambda d: d["key"]
+            ),
+            "least_used": [d for d in by_resource if d["rate"] is not None][:10],
         },
     )
