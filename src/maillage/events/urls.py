@@ -19,6 +19,10 @@ urlpatterns = [
     path("dates/<int:pk>/inscription/", views.register, name="register"),
     path("dates/<int:pk>/participants/", views.participants, name="participants"),
     path("dates/<int:pk>/participants.csv", views.participants_csv, name="participants-csv"),
+    path("imprimer/lieux/<slug:slug>.pdf", views.print_place, name="print-place"),
+    path("imprimer/evenements/<slug:slug>.pdf", views.print_event, name="print-event"),
+    path("imprimer/communes/<str:code>.pdf", views.print_commune, name="print-commune"),
+    path("imprimer/pictogrammes.pdf", views.print_legend, name="print-legend"),
     path("lettre/", views.newsletter, name="newsletter"),
     path("lettre/<str:token>/confirmer/", views.newsletter_confirm, name="newsletter-confirm"),
     path(

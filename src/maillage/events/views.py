@@ -22,7 +22,7 @@ from maillage.places.models import Audience, Function, Place
 from maillage.places.search import FilterError
 from maillage.territory.models import Commune
 
-from . import feeds, jsonld, services
+from . import feeds, jsonld, printing, services
 from . import newsletter as newsletter_services
 from .agenda import AgendaFilter, find_occurrences, parse_agenda_filter
 from .forms import RegistrationForm, SubscribeForm
@@ -338,3 +338,40 @@ def newsletter_unsubscribe(request, token):
         newsletter_services.unsubscribe(token)
         return render(request, "events/newsletter_unsubscribed.html", {"subscriber": subscriber})
     return render(request, "events/newsletter_unsubscribe.html", {"subscriber": subscriber})
+
+
+# --- printed communication -----------------------------------------------------------
+
+
+def _size(request) -> str:
+    size = request.GET.get("format", "A4").upper()
+    return size if size in printing.SIZES else "A4"
+
+
+def _pdf(data: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
+
+
+def print_place(request, slug):
+    place = get_object_or_404(Place.objects.published(), slug=slug)
+    size = _size(request)
+    return _pdf(printing.place_poster(place, size), f"{place.slug}-{size}.pdf")
+
+
+def print_event(request, slug):
+    ev = _event_or_404(slug)
+    size = _size(request)
+    return _pdf(printing.event_poster(ev, size), f"{ev.slug}-{size}.pdf")
+
+
+def print_commune(request, code):
+    commune = get_object_or_404(Commune, code=code)
+    size = _size(request)
+    return _pdf(printing.commune_flyer(commune, size), f"lieux-pres-de-{commune.code}-{size}.pdf")
+
+
+def print_legend(request):
+    size = _size(request)
+    return _pdf(printing.legend(size), f"pictogrammes-{size}.pdf")
