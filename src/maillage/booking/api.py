@@ -18,6 +18,8 @@ import datetime as dt
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status as http
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
@@ -136,6 +138,23 @@ def booking_dict(b: Booking) -> dict:
 class ResourceSearchView(APIView):
     permission_classes = [AllowAny]
 
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("near", OpenApiTypes.STR, description="latitude,longitude"),
+            OpenApiParameter("commune", OpenApiTypes.STR, description="code INSEE"),
+            OpenApiParameter("radius_km", OpenApiTypes.NUMBER, description="km"),
+            OpenApiParameter(
+                "from", OpenApiTypes.STR, description="ISO 8601, heure de Paris si sans décalage"
+            ),
+            OpenApiParameter("to", OpenApiTypes.STR, description="ISO 8601"),
+            OpenApiParameter("duration", OpenApiTypes.INT, description="minutes"),
+            OpenApiParameter("seats", OpenApiTypes.INT, description="personnes"),
+            OpenApiParameter("equipment", OpenApiTypes.STR, description="visio,thd,..."),
+            OpenApiParameter("kind", OpenApiTypes.STR, description="desk, desk-pool, ..."),
+            OpenApiParameter("rank", OpenApiTypes.STR, description="functional | charm"),
+        ],
+        responses={200: OpenApiTypes.OBJECT, 400: OpenApiTypes.OBJECT},
+    )
     def get(self, request):
         p = request.query_params
         try:
@@ -171,6 +190,17 @@ class ResourceSearchView(APIView):
 class AvailabilityView(APIView):
     permission_classes = [AllowAny]
 
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "resource", OpenApiTypes.INT, description="identifiant", required=True
+            ),
+            OpenApiParameter("from", OpenApiTypes.STR, description="ISO 8601", required=True),
+            OpenApiParameter("to", OpenApiTypes.STR, description="ISO 8601", required=True),
+            OpenApiParameter("seats", OpenApiTypes.INT, description="places"),
+        ],
+        responses={200: OpenApiTypes.OBJECT, 400: OpenApiTypes.OBJECT},
+    )
     def get(self, request):
         p = request.query_params
         try:
@@ -201,6 +231,18 @@ class AvailabilityView(APIView):
 class BookingListView(APIView):
     permission_classes = [IsAuthenticated]
 
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "as",
+                OpenApiTypes.STR,
+                description="host : les réservations des lieux dont on est hôte",
+            ),
+            OpenApiParameter("status", OpenApiTypes.STR, description="pending"),
+            OpenApiParameter("upcoming", OpenApiTypes.STR, description="1"),
+        ],
+        responses={200: OpenApiTypes.OBJECT},
+    )
     def get(self, request):
         qs = Booking.objects.select_related("resource__place", "user")
         if request.query_params.get("as") == "host":
@@ -216,6 +258,10 @@ class BookingListView(APIView):
             qs = qs.filter(end__gt=dt.datetime.now(dt.UTC))
         return Response({"results": [booking_dict(b) for b in qs.order_by("start")[:500]]})
 
+    @extend_schema(
+        request=OpenApiTypes.OBJECT,
+        responses={201: OpenApiTypes.OBJECT, 400: OpenApiTypes.OBJECT, 409: OpenApiTypes.OBJECT},
+    )
     def post(self, request):
         d = request.data
         try:
@@ -259,6 +305,10 @@ class BookingActionView(APIView):
     permission_classes = [IsAuthenticated]
     action = ""
 
+    @extend_schema(
+        request=OpenApiTypes.OBJECT,
+        responses={200: OpenApiTypes.OBJECT, 403: OpenApiTypes.OBJECT, 409: OpenApiTypes.OBJECT},
+    )
     def post(self, request, pk: int):
         visible = Q(user=request.user) | Q(resource__place__hosts=request.user)
         qs = (

@@ -82,6 +82,8 @@ def decide(request, pk, action):
             services.approve(request.user, booking)
         elif action == "decline":
             services.decline(request.user, booking, reason)
+        elif action == "checkin":
+            services.check_in(request.user, booking)
         elif action == "cancel":
             services.cancel(
                 request.user, booking, reason, rest_of_series=bool(request.POST.get("series"))
