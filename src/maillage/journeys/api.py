@@ -147,3 +147,24 @@ class OrientationView(APIView):
             raise BadOrientationParameter(error) from None
         journey = services.orientation(query)
         return Response(journey_data(journey, commune))
+
+
+class FlowSerializer(serializers.Serializer):
+    from_place = serializers.DictField()
+    to_place = serializers.DictField()
+    need = serializers.CharField()
+    count = serializers.IntegerField()
+    followed_up = serializers.IntegerField()
+
+
+@extend_schema(
+    summary="Orientations entre lieux : des chiffres seulement, aucune donnée personnelle",
+    responses={200: FlowSerializer(many=True)},
+)
+class ReferralFlowsView(APIView):
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+    renderer_classes = [JSONRenderer]
+
+    def get(self, request):
+        return Response(services.referral_flows())

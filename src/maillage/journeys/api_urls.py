@@ -1,4 +1,4 @@
-"""/api/orientation/ (included after maillage.api's urls)."""
+"""/api/orientation/ and /api/referrals/flows/ (included after maillage.api's urls)."""
 
 from django.urls import path
 
@@ -8,4 +8,5 @@ app_name = "journeys-api"
 
 urlpatterns = [
     path("orientation/", api.OrientationView.as_view(), name="orientation"),
+    path("referrals/flows/", api.ReferralFlowsView.as_view(), name="referral-flows"),
 ]

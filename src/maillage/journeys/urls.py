@@ -1,4 +1,4 @@
-"""/trouver-mon-lieu/: the public wizard."""
+"""/trouver-mon-lieu/: the public wizard, referrals between places, mutual help."""
 
 from django.urls import path
 
@@ -8,4 +8,8 @@ app_name = "journeys"
 
 urlpatterns = [
     path("", views.wizard, name="wizard"),
+    path("orientations/", views.referrals, name="referrals"),
+    path("orientations/<int:pk>/suivie/", views.referral_followed_up, name="referral-followed-up"),
+    path("orientations/reseau/", views.referral_network, name="referral-network"),
+    path("entraide/", views.mutual_help, name="mutual-help"),
 ]

@@ -10,9 +10,15 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
-from django.shortcuts import render
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.http import HttpResponseForbidden
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
 
 from maillage.places import hours
 from maillage.territory.geo import find_communes, normalize
@@ -148,3 +154,159 @@ def _question(request, context, step: int, answered: dict):
             hidden.append((name, v))
     context.update(step=step, hidden=hidden, answered=answered)
     return render(request, "journeys/wizard.html", context, status=200)
+
+
+# --------------------------------------------------------------------------- referrals
+
+
+def _hosted_places(user):
+    from maillage.places.models import Place
+
+    places = Place.objects.published()
+    if user.is_coordinator:
+        return places.order_by("name")
+    return places.filter(hosts=user).order_by("name")
+
+
+@login_required
+def referrals(request):
+    from maillage.places.models import Place
+
+    from .models import Referral
+
+    mine = list(_hosted_places(request.user))
+    errors = []
+    if request.method == "POST":
+        try:
+            from_place = next(p for p in mine if str(p.pk) == request.POST.get("from_place"))
+            to_place = Place.objects.published().get(pk=int(request.POST.get("to_place", "")))
+            services.send_referral(
+                from_place,
+                to_place,
+                request.POST.get("need", ""),
+                by=request.user,
+                consent=request.POST.get("consent") == "on",
+                person_name=request.POST.get("person_name", ""),
+                note=request.POST.get("note", ""),
+            )
+        except (StopIteration, ValueError, Place.DoesNotExist):
+            errors.append(_("Choisissez le lieu d'où vous orientez et celui vers lequel."))
+        except services.InvalidAction as error:
+            errors.append(str(error))
+        else:
+            messages.success(request, _("La personne est orientée ; le lieu est prévenu."))
+            return redirect("journeys:referrals")
+    received = Referral.objects.filter(to_place__in=mine).select_related("from_place", "to_place")
+    sent = Referral.objects.filter(from_place__in=mine).select_related("from_place", "to_place")
+    return render(
+        request,
+        "journeys/referrals.html",
+        {
+            "mine": mine,
+            "all_places": Place.objects.published().order_by("name").only("id", "name"),
+            "needs_choices": NEEDS,
+            "received": received[:100],
+            "sent": sent[:100],
+            "errors": errors,
+        },
+        status=400 if errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def referral_followed_up(request, pk: int):
+    from .models import Referral
+
+    referral = get_object_or_404(Referral, pk=pk)
+    try:
+        services.mark_followed_up(referral, by=request.user)
+    except services.InvalidAction as error:
+        return HttpResponseForbidden(str(error))
+    messages.success(request, _("Orientation marquée comme suivie."))
+    return redirect("journeys:referrals")
+
+
+def referral_network(request):
+    """How places orient people to each other: counts only."""
+    return render(
+        request,
+        "journeys/referral_network.html",
+        {"flows": services.referral_flows(), "need_labels": {n.slug: n.label for n in NEEDS}},
+    )
+
+
+# --------------------------------------------------------------------------- mutual help
+
+
+def _split(text: str) -> list[str]:
+    return [part for part in (text or "").replace(";", ",").split(",") if part.strip()]
+
+
+@login_required
+def mutual_help(request):
+    from .models import ContactRequest, HelpProfile
+
+    user = request.user
+    errors = []
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "save":
+                commune = None
+                where = request.POST.get("lieu", "").strip()[:100]
+                if where:
+                    found = find_communes(where, limit=1)
+                    commune = found[0] if found else None
+                services.save_help_profile(
+                    user,
+                    opted_in=request.POST.get("opted_in") == "on",
+                    visibility=request.POST.get("visibility")
+                    if request.POST.get("visibility") in HelpProfile.Visibility.values
+                    else HelpProfile.Visibility.HIDDEN,
+                    skills_offered=_split(request.POST.get("skills_offered", "")),
+                    skills_sought=_split(request.POST.get("skills_sought", "")),
+                    mentoring=request.POST.get("mentoring") == "on",
+                    peer_learning=request.POST.get("peer_learning") == "on",
+                    bio=request.POST.get("bio", "")[:300],
+                    commune=commune,
+                )
+                messages.success(request, _("Votre profil d'entraide est enregistré."))
+            elif action == "hide":
+                services.hide_help_profile(user)
+                messages.success(request, _("Votre profil est masqué."))
+            elif action == "delete":
+                services.delete_help_profile(user)
+                messages.success(request, _("Votre profil et vos demandes sont supprimés."))
+            elif action == "contact":
+                recipient = get_object_or_404(HelpProfile, pk=request.POST.get("profile")).user
+                services.request_contact(user, recipient, request.POST.get("message", ""))
+                messages.success(request, _("Votre demande est transmise."))
+            elif action in ("accept", "decline"):
+                contact = get_object_or_404(ContactRequest, pk=request.POST.get("request"))
+                services.answer_contact(contact, by=user, accept=action == "accept")
+            else:
+                errors.append(_("Action inconnue."))
+        except services.InvalidAction as error:
+            errors.append(str(error))
+        except ValidationError as error:
+            errors.extend(error.messages)
+        if not errors:
+            return redirect("journeys:mutual-help")
+    profile = HelpProfile.objects.filter(user=user).first()
+    contacts = []
+    for c in ContactRequest.objects.filter(Q(sender=user) | Q(recipient=user)).select_related(
+        "sender", "recipient"
+    ):
+        contacts.append((c, services.contact_email(c, user)))
+    return render(
+        request,
+        "journeys/mutual_help.html",
+        {
+            "profile": profile,
+            "suggestions": services.suggestions(user),
+            "contacts": contacts,
+            "errors": errors,
+        },
+        status=400 if errors else 200,
+    )
