@@ -66,3 +66,48 @@ def test_place_page_lists_resources(client, open_all_week):
     make_resource(open_all_week, charm="Sous les voûtes")
     html = client.get(open_all_week.get_absolute_url()).content.decode()
     assert "Sous les voûtes" in html
+
+
+def test_host_shortens_the_season_and_decides(client, open_all_week, host, person):
+    from maillage.booking import services
+
+    from .conftest import NOW, paris
+
+    room = make_resource(open_all_week)
+    booking = services.book(person, room, paris(2026, 12, 2, 10), paris(2026, 12, 2, 11), now=NOW)
+    client.force_login(host)
+    form = {
+        "name": room.name,
+        "kind": room.kind,
+        "capacity": 8,
+        "equipment": ["visio"],
+        "opening_hours": "",
+        "slot_minutes": 30,
+        "min_minutes": 30,
+        "max_minutes": 600,
+        "buffer_minutes": 0,
+        "horizon_days": 730,
+        "checkin_grace_minutes": 15,
+        "is_active": "on",
+        "seasons-TOTAL_FORMS": 1,
+        "seasons-INITIAL_FORMS": 0,
+        "seasons-0-start_month": 1,
+        "seasons-0-start_day": 1,
+        "seasons-0-end_month": 11,
+        "seasons-0-end_day": 30,
+        "blocks-TOTAL_FORMS": 0,
+        "blocks-INITIAL_FORMS": 0,
+    }
+    response = client.post(
+        f"/reserver/lieu/{open_all_week.slug}/ressource/{room.pk}/", form, follow=True
+    )
+    assert response.redirect_chain and "rien n&#x27;est annulé" in response.content.decode()
+    assert Booking.objects.get(pk=booking.pk).status == "confirmed"
+    assert response.context["conflicts"][0][0].pk == booking.pk
+    bad = client.post(
+        f"/reserver/lieu/{open_all_week.slug}/ressource/",
+        {**form, "opening_hours": "n'importe quand"},
+    )
+    assert bad.status_code == 200 and bad.context["form"].errors["opening_hours"]
+    client.force_login(person)
+    assert client.get(f"/reserver/lieu/{open_all_week.slug}/ressource/").status_code == 403

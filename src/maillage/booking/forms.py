@@ -8,10 +8,11 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from maillage.places.hours import PARIS
+from maillage.places.hours import PARIS, InvalidOpeningHours
+from maillage.places.hours import validate as validate_hours
 from maillage.territory.models import Commune
 
-from .models import EQUIPMENT, Kind
+from .models import CHARM, EQUIPMENT, Block, Kind, Resource, Season
 
 PERIODS = [
     ("afternoon", _("l'après-midi (13 h 30 – 18 h)")),
@@ -110,3 +111,71 @@ class BookForm(forms.Form):
             dt.datetime.combine(d["date"], d["start"], PARIS),
             dt.datetime.combine(d["date"], d["end"], PARIS),
         )
+
+
+class ResourceForm(forms.ModelForm):
+    equipment = forms.MultipleChoiceField(
+        label=_("Équipements"),
+        required=False,
+        choices=list(EQUIPMENT.items()),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    charm_tags = forms.MultipleChoiceField(
+        label=_("Son charme en mots-clés"),
+        required=False,
+        choices=list(CHARM.items()),
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = Resource
+        fields = [
+            "name",
+            "kind",
+            "capacity",
+            "equipment",
+            "price_hour",
+            "price_half_day",
+            "price_day",
+            "description",
+            "charm",
+            "charm_tags",
+            "opening_hours",
+            "slot_minutes",
+            "min_minutes",
+            "max_minutes",
+            "buffer_minutes",
+            "horizon_days",
+            "approval_required",
+            "checkin_required",
+            "checkin_grace_minutes",
+            "is_active",
+        ]
+
+    def clean_opening_hours(self):
+        value = self.cleaned_data["opening_hours"].strip()
+        try:
+            validate_hours(value)
+        except InvalidOpeningHours as error:
+            raise forms.ValidationError(str(error)) from None
+        return value
+
+
+SeasonFormSet = forms.inlineformset_factory(
+    Resource,
+    Season,
+    fields=["start_month", "start_day", "end_month", "end_day"],
+    extra=1,
+    can_delete=True,
+)
+BlockFormSet = forms.inlineformset_factory(
+    Resource,
+    Block,
+    fields=["start", "end", "reason"],
+    extra=1,
+    can_delete=True,
+    widgets={
+        "start": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        "end": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    },
+)

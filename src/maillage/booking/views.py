@@ -9,6 +9,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -20,7 +21,7 @@ from maillage.places.search import FilterError, parse_near
 from maillage.web.maps import map_config
 
 from . import availability, ical, occupancy, search, services
-from .forms import BookForm, SearchForm, tomorrow
+from .forms import BlockFormSet, BookForm, ResourceForm, SearchForm, SeasonFormSet, tomorrow
 from .models import Booking, FeedToken, Resource, new_token
 
 
@@ -308,4 +309,41 @@ def network(request):
             ),
             "least_used": [d for d in by_resource if d["rate"] is not None][:10],
         },
+    )
+
+
+# --------------------------------------------------------------------------- hosts' resources
+
+
+@login_required
+def edit_resource(request, slug, pk=None):
+    """Hosts describe their resources. A change never cancels a booking: the
+    bookings it hits are listed on the place's calendar for the host to decide."""
+    place = get_object_or_404(Place, slug=slug)
+    if not request.user.can_edit_place(place):
+        raise PermissionDenied
+    resource = get_object_or_404(Resource, pk=pk, place=place) if pk else Resource(place=place)
+    form = ResourceForm(request.POST or None, instance=resource)
+    seasons = SeasonFormSet(request.POST or None, instance=resource, prefix="seasons")
+    blocks = BlockFormSet(request.POST or None, instance=resource, prefix="blocks")
+    if request.method == "POST" and form.is_valid() and seasons.is_valid() and blocks.is_valid():
+        with transaction.atomic():
+            resource = form.save()
+            seasons.instance = blocks.instance = resource
+            seasons.save()
+            blocks.save()
+        hit = services.conflicts(resource)
+        if hit:
+            messages.warning(
+                request,
+                f"{len(hit)} réservation(s) ne tiennent plus avec ce changement : rien n'est annulé, "
+                "à vous de décider ci-dessous.",
+            )
+        else:
+            messages.success(request, "Ressource enregistrée.")
+        return redirect("booking:host_calendar", slug=place.slug)
+    return render(
+        request,
+        "booking/edit_resource.html",
+        {"place": place, "resource": resource, "form": form, "seasons": seasons, "blocks": blocks},
     )
