@@ -47,6 +47,9 @@ def test_network_agenda_and_its_filters(client, workshop, monthly, florac_event)
     assert set(near_florac) == {"Permanence numérique à Florac"}
     html = client.get("/agenda/", {"near": "44.3240,3.5930"}).content.decode()
     assert re.search(r"à 0[.,][12] km", html)
+    around = titles(client.get("/agenda/", {"around": "48061", "radius_km": "10"}))
+    assert around == ["Permanence numérique à Florac"]
+    assert "around" in client.get("/agenda/", {"around": "99999"}).content.decode()
     by_commune = titles(client.get("/agenda/", {"commune": "48095"}))
     assert "Permanence numérique à Florac" not in by_commune and "Atelier réparation" in by_commune
     assert set(titles(client.get("/agenda/", {"audience": "seniors"}))) == {

@@ -1,7 +1,7 @@
 """Filtering the agenda's dates (web pages, feeds and API alike).
 
-Parameters: ``commune`` (INSEE code), ``near`` (``lat,lon``) with ``radius_km``
-(default 20), ``function`` (slug), ``audience`` (slug), ``from``/``to`` (dates,
+Parameters: ``commune`` (INSEE code), ``near`` (``lat,lon``) or ``around`` (the
+INSEE code of a commune: its centre) with ``radius_km`` (default 20), ``function`` (slug), ``audience`` (slug), ``from``/``to`` (dates,
 ISO 8601). A bad value raises ``places.search.FilterError`` naming it.
 """
 
@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from maillage.places.models import Audience
 from maillage.places.search import FilterError, haversine_km, parse_near
+from maillage.territory.models import Commune
 
 from .models import Occurrence
 from .recurrence import PARIS
@@ -61,8 +62,14 @@ def parse_agenda_filter(params: Mapping[str, Any]) -> AgendaFilter:
     if f.commune and not (len(f.commune) == 5 and f.commune.isalnum()):
         raise FilterError("commune", "commune doit être un code INSEE à 5 caractères (48095).")
     near = _text(params, "near")
+    around = _text(params, "around")
     if near:
         f.near = parse_near(near)
+    elif around:
+        commune = Commune.objects.filter(code=around).only("centroid_lat", "centroid_lon").first()
+        if commune is None or commune.centroid_lat is None:
+            raise FilterError("around", "around doit être le code INSEE d'une commune connue.")
+        f.near = (commune.centroid_lat, commune.centroid_lon)
     radius = _text(params, "radius_km")
     if radius:
         try:

@@ -141,6 +141,7 @@ def _occurrence_data(occ: Occurrence, request, distance=None) -> dict:
 FILTERS = [
     OpenApiParameter("commune", str, description="INSEE code of the commune"),
     OpenApiParameter("near", str, description="latitude,longitude (WGS84)"),
+    OpenApiParameter("around", str, description="INSEE code of a commune: near its centre"),
     OpenApiParameter("radius_km", float, description="with near; default 20, at most 200"),
     OpenApiParameter("function", str, description="function slug"),
     OpenApiParameter("audience", str, description="audience slug (seniors, young, ...)"),

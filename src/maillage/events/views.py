@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import json
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -36,6 +37,10 @@ def _filter_context(request, f: AgendaFilter | None, error=None) -> dict:
         "functions": Function.objects.select_related("family"),
         "audiences": Audience.choices,
         "communes": Commune.objects.filter(places__isnull=False).distinct().order_by("name"),
+        "all_communes": Commune.objects.in_departements(settings.MAILLAGE_DEPARTEMENTS)
+        .exclude(centroid_lat=None)
+        .only("code", "name")
+        .order_by("name"),
         "params": request.GET,
         "filter": f,
         "error": error,
