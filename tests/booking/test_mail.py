@@ -97,3 +97,13 @@ def test_feeds(client, room, person, other):
     client.force_login(person)
     client.post("/reserver/mes-reservations/nouvelle-adresse/")
     assert client.get(f"/reserver/agenda/{token}.ics").status_code == 404
+
+
+def test_hosts_revoke_a_resource_feed(client, room, host, person):
+    old = room.feed_token
+    client.force_login(person)
+    url = f"/reserver/lieu/{room.place.slug}/ressource/{room.pk}/nouvelle-adresse/"
+    assert client.post(url).status_code == 403
+    client.force_login(host)
+    client.post(url)
+    assert client.get(f"/reserver/ressource/{room.pk}/{old}.ics").status_code == 404

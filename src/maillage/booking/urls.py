@@ -12,6 +12,11 @@ urlpatterns = [
     path("lieu/<slug:slug>/", views.host_calendar, name="host_calendar"),
     path("lieu/<slug:slug>/ressource/", views.edit_resource, name="add_resource"),
     path("lieu/<slug:slug>/ressource/<int:pk>/", views.edit_resource, name="edit_resource"),
+    path(
+        "lieu/<slug:slug>/ressource/<int:pk>/nouvelle-adresse/",
+        views.revoke_resource_feed,
+        name="revoke_resource_feed",
+    ),
     path("reservation/<int:pk>/<str:action>/", views.decide, name="decide"),
     path("agenda/<str:token>.ics", views.person_feed, name="person_feed"),
     path("ressource/<int:pk>.ics", views.resource_feed, name="resource_feed"),

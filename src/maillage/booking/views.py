@@ -347,3 +347,15 @@ def edit_resource(request, slug, pk=None):
         "booking/edit_resource.html",
         {"place": place, "resource": resource, "form": form, "seasons": seasons, "blocks": blocks},
     )
+
+
+@login_required
+@require_POST
+def revoke_resource_feed(request, slug, pk):
+    resource = get_object_or_404(Resource.objects.select_related("place"), pk=pk, place__slug=slug)
+    if not request.user.can_edit_place(resource.place):
+        raise PermissionDenied
+    resource.feed_token = new_token()
+    resource.save(update_fields=["feed_token"])
+    messages.success(request, "Nouvelle adresse d'agenda : l'ancienne ne fonctionne plus.")
+    return redirect("booking:host_calendar", slug=slug)
