@@ -7,6 +7,8 @@ urlpatterns = [
     path("api/", include("maillage.api.urls")),
     path("api/", include("maillage.analysis.api_urls")),
     path("api/", include("maillage.events.api_urls")),
+    path("api/", include("maillage.booking.api_urls")),
+    path("reserver/", include("maillage.booking.urls")),
     path("api/", include("maillage.journeys.api_urls")),
     path("maillage/", include("maillage.analysis.urls")),
     path("agenda/", include("maillage.events.urls")),

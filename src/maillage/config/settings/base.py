@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "maillage.analysis",
     "maillage.events",
     "maillage.journeys",
+    "maillage.booking",
 ]
 
 MIDDLEWARE = [
