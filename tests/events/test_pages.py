@@ -153,3 +153,9 @@ def test_participant_list_csv_and_check_in(client, workshop, host, mailbox):
 
 def test_nav_link(client):
     assert 'href="/agenda/"' in client.get("/agenda/").content.decode()
+
+
+def test_a_recurring_event_does_not_fill_the_agenda(client, monthly):
+    assert titles(client.get("/agenda/")).count("Apéro des indépendants") == 3
+    dated = titles(client.get("/agenda/", {"from": "2026-12-01", "to": "2027-06-30"}))
+    assert dated.count("Apéro des indépendants") == 7  # December to June: every date

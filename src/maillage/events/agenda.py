@@ -97,8 +97,28 @@ class AgendaHit:
     distance_km: float | None = None
 
 
-def find_occurrences(f: AgendaFilter, *, limit: int = 200, now=None) -> list[AgendaHit]:
-    """The matching dates, soonest first (cancelled ones included and marked)."""
+def find_occurrences(
+    f: AgendaFilter, *, limit: int = 200, per_event: int | None = None, now=None
+) -> list[AgendaHit]:
+    """The matching dates, soonest first (cancelled ones included and marked);
+    ``per_event`` keeps only the first dates of each event (a weekly event does
+    not fill the page)."""
+    hits = _find(f, limit=limit if per_event is None else limit * 10, now=now)
+    if per_event is None:
+        return hits
+    seen: dict[int, int] = {}
+    kept = []
+    for hit in hits:
+        n = seen.get(hit.occurrence.event_id, 0)
+        if n < per_event:
+            kept.append(hit)
+            seen[hit.occurrence.event_id] = n + 1
+        if len(kept) >= limit:
+            break
+    return kept
+
+
+def _find(f: AgendaFilter, *, limit: int, now=None) -> list[AgendaHit]:
     now = now or timezone.now()
     qs = Occurrence.objects.visible().select_related(
         "event__place__commune", "event__stop__commune"

@@ -30,6 +30,7 @@ from .forms import RegistrationForm, SubscribeForm
 from .models import Event, Occurrence, Registration, Subscriber
 
 REGISTRATIONS_PER_HOUR = 10
+PER_EVENT = 3  # dates of one event shown in the network's and a commune's agenda
 
 
 def _filter_context(request, f: AgendaFilter | None, error=None) -> dict:
@@ -53,7 +54,9 @@ def agenda(request):
         f = parse_agenda_filter(request.GET)
     except FilterError as exc:
         f, error = AgendaFilter(), exc
-    hits = find_occurrences(f) if error is None else []
+    # Without an end date, the first dates of each event (a weekly one does not fill the page).
+    per_event = None if f.date_to else PER_EVENT
+    hits = find_occurrences(f, per_event=per_event) if error is None else []
     return render(
         request,
         "events/agenda.html",
@@ -78,7 +81,7 @@ def place_agenda(request, slug):
 
 def commune_agenda(request, code):
     commune = get_object_or_404(Commune, code=code)
-    hits = find_occurrences(AgendaFilter(commune=commune.code))
+    hits = find_occurrences(AgendaFilter(commune=commune.code), per_event=PER_EVENT)
     return render(
         request,
         "events/agenda.html",
