@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.test import Client
 
@@ -145,3 +147,34 @@ def test_weekly_series_through_the_api(api, room):
         },
     )
     assert made.status_code == 201 and len(made.json()["results"]) == 4
+
+
+def test_half_a_day_next_week_and_radius(client, room, hotel):
+    from .conftest import make_resource
+
+    far = make_resource(hotel, name="Loin", charm="Calme", charm_tags=["nature"])
+    near = {
+        "near": "44.5176,3.5019",
+        "from": "2027-11-29T00:00",
+        "to": "2027-12-04T00:00",
+        "duration": 240,
+    }
+    close = client.get("/api/resources/", {**near, "radius_km": 5}).json()
+    assert [r["name"] for r in close["results"]] == ["Salle visio"]
+    assert all(
+        (
+            dt.datetime.fromisoformat(s["end"]) - dt.datetime.fromisoformat(s["start"])
+        ).total_seconds()
+        >= 4 * 3600
+        for s in close["results"][0]["free_slots"]
+    )
+    # charm looks twice as far
+    wider = client.get("/api/resources/", {**near, "radius_km": 10, "rank": "charm"}).json()
+    assert wider["results"][0]["id"] == far.pk
+
+
+def test_half_a_day_next_week_page(client, room):
+    page = client.get(
+        "/reserver/", {"period": "half-day-next-week", "seats": 1, "rank": "functional"}
+    )
+    assert page.status_code == 200 and "Salle visio" in page.content.decode()
