@@ -313,3 +313,15 @@ def test_property_without_a_car_never_beyond_reach_unless_nothing_nearer_and_say
                 )
     if any(s.kind == "beyond" for s in journey.steps):
         assert journey.notes
+
+
+def test_unknown_hours_are_said_unknown_not_closed_and_rank_between():
+    places = [
+        place(1, "Fermé le mardi", ["digital-mediation"], km=0.2, hours_="We 09:00-12:00"),
+        place(2, "Horaires inconnus", ["digital-mediation"], km=0.4, hours_=""),
+        place(3, "Ouvert", ["digital-mediation"], km=0.6),
+    ]
+    journey = orient(Query(("learn-digital-tools",), HOME, "car", TUESDAY_AFTERNOON), places)
+    assert journey.steps[0].name == "Ouvert"
+    unknown = next(s for s in journey.steps if s.name == "Horaires inconnus")
+    assert unknown.open_when_free is None and "Horaires non renseignés" in unknown.reason

@@ -297,7 +297,7 @@ class _Candidate:
     def key(self):
         return (
             not self.within_reach,
-            self.open_when_free is False,
+            {True: 0, None: 1, False: 2}[self.open_when_free],
             self.access_rank,
             self.band,
             -self.needs_answered,
@@ -322,9 +322,11 @@ def _candidate(place: PlaceData, need: Need, query: Query, limit: float) -> _Can
     distance = haversine_km(query.home[0], query.home[1], place.lat, place.lon)
     open_when_free = None
     if query.free_at is not None:
-        open_when_free = any(
-            _available(o.hours or place.hours, place.closures, query.free_at) for o in offers
-        )
+        if any(o.hours or place.hours for o in offers):
+            open_when_free = any(
+                _available(o.hours or place.hours, place.closures, query.free_at) for o in offers
+            )
+        # else None: the hours are unknown, the step says so
     fit = 0
     if place.type in need.preferred_types:
         fit += 1
@@ -354,6 +356,8 @@ def _candidate(place: PlaceData, need: Need, query: Query, limit: float) -> _Can
 def _when_text(cand: _Candidate, query: Query) -> tuple[str, dt.datetime | None]:
     if query.free_at is None:
         return "", None
+    if cand.open_when_free is None:
+        return "Horaires non renseignés : appelez avant de venir.", None
     if cand.open_when_free:
         return f"Ouvert quand vous êtes libre ({moment_text(query.free_at)}).", None
     nxt = None
