@@ -16,7 +16,8 @@ name, then id):
    proposed for a need that nothing within reach answers (no place, no mobile
    unit stopping near home), and the step says so.
 3. Candidates are ranked by: within reach, open when the person is free (the
-   function's own hours, else the place's, dated closures cut out), step-free
+   function's own hours, else the place's, dated closures cut out; unknown
+   hours rank between open and closed, and the step says so), step-free
    access for reduced mobility, the number of the person's needs the place
    answers (one trip for several needs) and fit (audience and type) among
    places at a comparable distance (the same sixth of the reach), distance.
