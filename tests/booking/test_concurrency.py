@@ -94,3 +94,57 @@ def test_fifty_clients_ten_seat_pool(live_server, atelier):
     assert codes == [201] * 10 + [409] * (CLIENTS - 10), codes
     assert all(r.json()["reasons"][0]["code"] == "full" for r in results if r.status_code == 409)
     assert sum(b.seats for b in Booking.objects.holding().filter(resource=pool)) == 10
+
+
+def race(n: int, book) -> list:
+    from django.db import connection
+
+    barrier = threading.Barrier(n)
+    outcomes: list = [None] * n
+
+    def run(i: int) -> None:
+        barrier.wait()
+        try:
+            outcomes[i] = book(i)
+        except Exception as error:  # the outcome is what we look at
+            outcomes[i] = error
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return outcomes
+
+
+@pytest.mark.parametrize("kind", ["room", "pool"])
+def test_the_database_alone_holds_under_concurrency(monkeypatch, atelier, kind):
+    """Without the Python check and without the service's lock, the database's
+    exclusion constraint (room) and trigger (pool) still refuse the excess."""
+    from maillage.booking import availability, services
+
+    monkeypatch.setattr(availability, "check", lambda *a, **k: [])
+    monkeypatch.setattr(availability, "nearest_free", lambda *a, **k: [])
+    monkeypatch.setattr(services, "_locked", lambda resource: resource)
+    resource = (
+        make_resource(atelier)
+        if kind == "room"
+        else make_resource(atelier, name="Open space", kind="desk-pool", capacity=10)
+    )
+    users = [make_user(f"racer{i:02d}") for i in range(30)]
+    from .conftest import paris
+
+    outcomes = race(
+        30,
+        lambda i: services.book(
+            users[i], resource, paris(2027, 11, 29, 10), paris(2027, 11, 29, 12)
+        ),
+    )
+    won = [o for o in outcomes if isinstance(o, Booking)]
+    lost = [o for o in outcomes if isinstance(o, services.BookingRefused)]
+    assert len(won) == (1 if kind == "room" else 10)
+    assert len(won) + len(lost) == 30, [
+        o for o in outcomes if not isinstance(o, (Booking, services.BookingRefused))
+    ]
