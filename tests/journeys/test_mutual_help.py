@@ -118,3 +118,35 @@ def test_skills_are_cleaned_and_bounded(people):
     )
     assert profile.skills_offered[0] == "Design graphique"
     assert len(profile.skills_offered) == services.MAX_SKILLS
+
+
+def test_personas_luc_is_suggested_to_roald_and_to_the_villefort_project(people, db):
+    """Luc can be an expert resource (Villefort coworking project); Roald learns
+    peer to peer, give and take (seed document, workshop 2)."""
+    roald, luc, _dan = people
+    basile = person("basile")
+    services.save_help_profile(
+        luc,
+        opted_in=True,
+        visibility="members",
+        mentoring=True,
+        skills_offered=["Services numériques", "Réponse aux appels d'offres"],
+        skills_sought=["Design"],
+    )
+    services.save_help_profile(
+        roald,
+        opted_in=True,
+        visibility="members",
+        peer_learning=True,
+        skills_offered=["Design"],
+        skills_sought=["Réponse aux appels d'offres"],
+    )
+    services.save_help_profile(
+        basile, opted_in=True, skills_sought=["services numériques"], visibility="hidden"
+    )
+    (profile, skills, why), *_ = services.suggestions(roald)
+    assert profile.user == luc and "Réponse aux appels d'offres" in skills
+    assert "cherche Design" in why  # give and take
+    assert [p.user for p, _s, _w in services.suggestions(basile)] == [luc]
+    # Basile's hidden profile is suggested to nobody
+    assert all(p.user != basile for p, _s, _w in services.suggestions(luc))
