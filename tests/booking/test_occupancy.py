@@ -52,9 +52,16 @@ def test_page_and_csv_for_coordinators(client, room, person, coordinator, atelie
     assert client.get("/reserver/reseau/").status_code == 403
     client.force_login(coordinator)
     page = client.get("/reserver/reseau/", {"from": "2026-11", "to": "2026-12"})
-    assert page.status_code == 200 and "Atelier bois" in page.content.decode()
+    html = page.content.decode()
+    assert page.status_code == 200 and "Atelier bois" in html and "hiver 2026-2027" in html
     exported = client.get(
         "/reserver/reseau/", {"from": "2026-11", "to": "2026-12", "format": "csv"}
     )
     rows = list(csv.DictReader(io.StringIO(exported.content.decode())))
     assert len(rows) == 4 and {r["mois"] for r in rows} == {"2026-11", "2026-12"}
+
+
+def test_seasons():
+    assert occupancy.season_of("2026-12") == "hiver 2026-2027"
+    assert occupancy.season_of("2027-02") == "hiver 2026-2027"
+    assert occupancy.season_of("2027-07") == "été 2027"

@@ -91,6 +91,32 @@ def summarise(data: list[Row], key) -> list[dict]:
     )
 
 
+SEASONS = {
+    12: "hiver",
+    1: "hiver",
+    2: "hiver",
+    3: "printemps",
+    4: "printemps",
+    5: "printemps",
+    6: "été",
+    7: "été",
+    8: "été",
+    9: "automne",
+    10: "automne",
+    11: "automne",
+}
+
+
+def season_of(month: str) -> str:
+    """'2026-12' → 'hiver 2026-2027' (a winter spans two years)."""
+    year, m = int(month[:4]), int(month[5:])
+    name = SEASONS[m]
+    if name == "hiver":
+        first = year if m == 12 else year - 1
+        return f"{name} {first}-{first + 1}"
+    return f"{name} {year}"
+
+
 def default_period(today: dt.date | None = None) -> tuple[dt.date, dt.date]:
     today = today or dt.datetime.now(PARIS).date()
     first = (today.replace(day=1) - dt.timedelta(days=150)).replace(day=1)

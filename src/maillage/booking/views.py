@@ -307,6 +307,7 @@ def network(request):
             "by_month": sorted(
                 occupancy.summarise(data, lambda r: r.month), key=lambda d: d["key"]
             ),
+            "by_season": occupancy.summarise(data, lambda r: occupancy.season_of(r.month)),
             "least_used": [d for d in by_resource if d["rate"] is not None][:10],
         },
     )
