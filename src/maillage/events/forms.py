@@ -1,8 +1,12 @@
 from __future__ import annotations
 
+import datetime as dt
+
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
+
+from .models import Event
 
 
 class RegistrationForm(forms.Form):
@@ -43,3 +47,160 @@ class SubscribeForm(forms.Form):
         self.fields["around"].choices = [("", "—"), *communes]
         self.fields["themes"].choices = [(f.slug, f.name) for f in Function.objects.all()]
         self.fields["frequency"].choices = Subscriber.Frequency.choices
+
+
+WEEKDAYS = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
+
+
+class EventForm(forms.ModelForm):
+    """A host's event at one of their places: the repetition is chosen from
+    presets (built into an RFC 5545 rule) or typed as a rule."""
+
+    REPEAT_CHOICES = [
+        ("", _("Une seule fois")),
+        ("weekly", _("Chaque semaine, le même jour")),
+        ("biweekly", _("Toutes les deux semaines")),
+        ("monthly", _("Chaque mois, le même jour de la semaine (par ex. le premier jeudi)")),
+        ("custom", _("Règle RFC 5545 (avancé)")),
+    ]
+
+    start = forms.DateTimeField(
+        label=_("Début"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+    end = forms.DateTimeField(
+        label=_("Fin"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+    repeat = forms.ChoiceField(label=_("Répétition"), choices=REPEAT_CHOICES, required=False)
+    until = forms.DateField(
+        label=_("Jusqu'au (inclus)"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    rule = forms.CharField(
+        label=_("Règle (si « avancé »)"),
+        required=False,
+        max_length=300,
+        help_text=_("Par exemple : FREQ=MONTHLY;BYDAY=1TH"),
+    )
+    skipped = forms.CharField(
+        label=_("Dates sans séance"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Une date AAAA-MM-JJ par ligne (vacances, jours fériés)."),
+    )
+    audiences = forms.MultipleChoiceField(
+        label=_("Pour qui"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    class Meta:
+        model = Event
+        fields = [
+            "title",
+            "description",
+            "stop",
+            "functions",
+            "audiences",
+            "start",
+            "end",
+            "is_free",
+            "price",
+            "price_note",
+            "wheelchair",
+            "accessibility_note",
+            "registration_required",
+            "capacity",
+        ]
+        widgets = {"functions": forms.CheckboxSelectMultiple}
+
+    def __init__(self, *args, place, **kwargs):
+        from maillage.places.models import Audience
+
+        super().__init__(*args, **kwargs)
+        self.place = place
+        self.fields["audiences"].choices = Audience.choices
+        if place.is_mobile:
+            self.fields["stop"].queryset = place.stops.select_related("commune")
+        else:
+            del self.fields["stop"]
+        if self.instance.pk:
+            self._initial_repeat()
+
+    def _initial_repeat(self):
+        from .recurrence import local_naive
+
+        rule = self.instance.recurrence_rule
+        self.initial["start"] = local_naive(self.instance.start)
+        self.initial["end"] = local_naive(self.instance.end)
+        if rule:
+            self.initial["repeat"] = "custom"
+            self.initial["rule"] = rule
+        self.initial["skipped"] = "\n".join(d[:10] for d in self.instance.exdates)
+
+    def clean(self):
+        from .recurrence import RuleError, clean_rule, local_naive
+
+        data = super().clean()
+        start, end = data.get("start"), data.get("end")
+        if start and end and end <= start:
+            self.add_error("end", _("La fin doit être après le début."))
+        if not start:
+            return data
+        local = local_naive(start)
+        day = WEEKDAYS[local.weekday()]
+        repeat = data.get("repeat")
+        rule = ""
+        if repeat == "weekly":
+            rule = f"FREQ=WEEKLY;BYDAY={day}"
+        elif repeat == "biweekly":
+            rule = f"FREQ=WEEKLY;INTERVAL=2;BYDAY={day}"
+        elif repeat == "monthly":
+            nth = (local.day - 1) // 7 + 1
+            rule = f"FREQ=MONTHLY;BYDAY={-1 if nth == 5 else nth}{day}"
+        elif repeat == "custom":
+            rule = data.get("rule", "")
+        if rule and data.get("until") and "UNTIL=" not in rule and "COUNT=" not in rule:
+            rule += f";UNTIL={data['until']:%Y%m%d}T235959"
+        try:
+            data["recurrence_rule"] = clean_rule(rule)
+        except RuleError as error:
+            self.add_error("rule", _("Règle illisible : %(e)s") % {"e": error})
+        skipped = []
+        for line in (data.get("skipped") or "").split():
+            try:
+                date = dt.date.fromisoformat(line.strip())
+            except ValueError:
+                self.add_error(
+                    "skipped", _("« %(d)s » n'est pas une date AAAA-MM-JJ.") % {"d": line}
+                )
+                continue
+            skipped.append(dt.datetime.combine(date, local.time()).isoformat(timespec="minutes"))
+        data["exdates"] = sorted(set(skipped))
+        if data.get("registration_required") is False:
+            data["capacity"] = None
+        return data
+
+    def save(self, commit=True):
+        event = super().save(commit=False)
+        event.place = self.place
+        event.recurrence_rule = self.cleaned_data["recurrence_rule"]
+        event.exdates = self.cleaned_data["exdates"]
+        event.audiences = self.cleaned_data["audiences"]
+        if commit:
+            event.save()
+            self.save_m2m()
+        return event
+
+
+class MoveForm(forms.Form):
+    start = forms.DateTimeField(
+        label=_("Nouveau début"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+    end = forms.DateTimeField(
+        label=_("Nouvelle fin"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start") and data.get("end") and data["end"] <= data["start"]:
+            self.add_error("end", _("La fin doit être après le début."))
+        return data

@@ -53,6 +53,22 @@ def create_event(*, place, title, start, end, functions=(), now=None, **fields) 
     return event
 
 
+def save_event(form, user=None) -> Event:
+    """Save a host's form (new or changed event) and sync its dates."""
+    with transaction.atomic():
+        event = form.save(commit=False)
+        if not event.slug:
+            event.slug = unique_slug(event.title)
+        if event.pk:
+            event.sequence += 1
+        elif user is not None and user.is_authenticated:
+            event.created_by = user
+        event.save()
+        form.save_m2m()
+        sync_occurrences(event)
+    return event
+
+
 def sync_occurrences(event: Event, now: dt.datetime | None = None) -> None:
     """Make the dates match the event's start, rule and exceptions.
 

@@ -26,7 +26,7 @@ from maillage.territory.models import Commune
 from . import feeds, jsonld, printing, services
 from . import newsletter as newsletter_services
 from .agenda import AgendaFilter, find_occurrences, parse_agenda_filter
-from .forms import RegistrationForm, SubscribeForm
+from .forms import EventForm, MoveForm, RegistrationForm, SubscribeForm
 from .models import Event, Occurrence, Registration, Subscriber
 
 REGISTRATIONS_PER_HOUR = 10
@@ -383,3 +383,73 @@ def print_commune(request, code):
 def print_legend(request):
     size = _size(request)
     return _pdf(printing.legend(size), f"pictogrammes-{size}.pdf")
+
+
+# --- hosts: their events and dates ---------------------------------------------------
+
+
+def _editable_place(request, slug) -> Place:
+    place = get_object_or_404(Place, slug=slug)
+    if not request.user.can_edit_place(place):
+        raise PermissionDenied
+    return place
+
+
+@login_required
+def manage_place(request, slug):
+    place = _editable_place(request, slug)
+    events = Event.objects.filter(place=place).prefetch_related("occurrences").order_by("-start")
+    return render(request, "events/manage.html", {"place": place, "events": events})
+
+
+@login_required
+def event_new(request, slug):
+    place = _editable_place(request, slug)
+    form = EventForm(request.POST or None, place=place)
+    if request.method == "POST" and form.is_valid():
+        event = services.save_event(form, request.user)
+        messages.success(request, _("L'événement est publié."))
+        return redirect(event)
+    return render(request, "events/event_form.html", {"form": form, "place": place})
+
+
+@login_required
+def event_edit(request, slug):
+    event = get_object_or_404(Event, slug=slug)
+    place = _editable_place(request, event.place.slug)
+    form = EventForm(request.POST or None, instance=event, place=place)
+    if request.method == "POST" and form.is_valid():
+        event = services.save_event(form, request.user)
+        messages.success(request, _("L'événement est modifié."))
+        return redirect(event)
+    return render(request, "events/event_form.html", {"form": form, "place": place, "event": event})
+
+
+@login_required
+@require_POST
+def event_cancel(request, slug):
+    event = get_object_or_404(Event, slug=slug)
+    _editable_place(request, event.place.slug)
+    services.cancel_event(event)
+    messages.success(request, _("L'événement est annulé ; les inscrits sont prévenus."))
+    return redirect(event)
+
+
+@login_required
+def occurrence_manage(request, pk):
+    occ = _host_occurrence(request, pk)
+    form = MoveForm(request.POST or None)
+    if request.method == "POST":
+        if request.POST.get("action") == "cancel":
+            services.cancel_occurrence(occ, note=request.POST.get("note", "")[:300])
+            messages.success(request, _("Cette date est annulée ; les inscrits sont prévenus."))
+            return redirect(occ)
+        if form.is_valid():
+            services.move_occurrence(occ, form.cleaned_data["start"], form.cleaned_data["end"])
+            messages.success(request, _("Cette date est déplacée ; les inscrits sont prévenus."))
+            return redirect(occ)
+    return render(
+        request,
+        "events/occurrence_manage.html",
+        {"occurrence": occ, "event": occ.event, "form": form},
+    )

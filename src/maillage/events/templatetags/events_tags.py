@@ -15,3 +15,10 @@ def upcoming_for_place(place, limit: int = 5):
         .select_related("event__place__commune", "event__stop__commune")
         .order_by("start")[:limit]
     )
+
+
+@register.simple_tag(takes_context=True)
+def may_edit_place(context, place) -> bool:
+    """The signed-in person hosts ``place`` or coordinates the network."""
+    user = getattr(context.get("request"), "user", None)
+    return bool(user is not None and user.is_authenticated and user.can_edit_place(place))
