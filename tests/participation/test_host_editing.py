@@ -135,7 +135,9 @@ def test_host_removes_a_function(client, atelier, host):
     data = form_data(client, atelier, **{"functions-0-DELETE": "on"})
     assert client.post(edit_url(atelier), data).status_code == 302
     assert not atelier.place_functions.exists()
-    deleted = atelier.place_functions.model.history.filter(history_type="-", place_id=atelier.pk).get()
+    deleted = atelier.place_functions.model.history.filter(
+        history_type="-", place_id=atelier.pk
+    ).get()
     assert deleted.history_user == host
 
 
