@@ -23,6 +23,7 @@ install: $(STAMP) ## Create .venv and install Maillage with its development tool
 demo-setup: install ## Create the SQLite database and load Lozère's real data plus the demo places
 	$(BIN)/maillage migrate --noinput
 	$(BIN)/maillage load-demo
+	$(BIN)/maillage load-demo-journeys
 
 demo: demo-setup ## Set everything up and serve the demo on http://127.0.0.1:$(PORT)/
 	$(BIN)/maillage serve --port $(PORT)
