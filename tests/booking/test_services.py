@@ -207,3 +207,14 @@ def test_database_caps_a_pool(pool, person):
         Booking.objects.create(
             resource=pool, user=person, start=paris(*MON, 8), end=paris(*MON, 13)
         )
+
+
+def test_a_no_show_slot_is_offered_again_without_waiting_for_the_cron(room, person, other):
+    room.checkin_required = True
+    room.save()
+    first = services.book(person, room, paris(*MON, 10), paris(*MON, 12), now=NOW)
+    second = services.book(
+        other, room, paris(*MON, 10, 30), paris(*MON, 12), now=paris(*MON, 10, 20)
+    )
+    assert Booking.objects.get(pk=first.pk).status == Status.RELEASED
+    assert second.status == Status.CONFIRMED

@@ -107,6 +107,8 @@ def book(
     try:
         with transaction.atomic():
             locked = _locked(resource)
+            if locked.checkin_required:  # a no-show's slot is offered again at once
+                release_unchecked(now, resource=locked)
             reasons = availability.check(locked, start, end, seats, now=now)
             if reasons:
                 raise BookingRefused(reasons)
@@ -254,11 +256,12 @@ def check_in(actor, booking: Booking, *, now: dt.datetime | None = None) -> Book
     return booking
 
 
-def release_unchecked(now: dt.datetime | None = None) -> list[Booking]:
+def release_unchecked(now: dt.datetime | None = None, resource=None) -> list[Booking]:
     """Release confirmed bookings not checked in within the grace time: the slot is free again."""
     now = now or timezone.now()
     released = []
     candidates = Booking.objects.filter(
+        **({"resource": resource} if resource is not None else {}),
         status=Status.CONFIRMED,
         checked_in_at=None,
         resource__checkin_required=True,
