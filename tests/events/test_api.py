@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 import yaml
 
+from maillage.events import services
 from maillage.events.models import Registration
 
 from .conftest import PASSWORD, make_user
@@ -56,6 +57,7 @@ def test_register_through_the_api_and_the_hosts_list(client, workshop, host, mai
     )
     assert response.status_code == 201 and response.json()["status"] == "pending"
     assert "Confirmez" in mailbox.only(to="lou@example.org")["Subject"]
+    services.confirm_registration(Registration.objects.get().token)
     again = client.post(
         url, {"name": "Lou", "email": "lou@example.org"}, content_type="application/json"
     )
@@ -66,7 +68,7 @@ def test_register_through_the_api_and_the_hosts_list(client, workshop, host, mai
     assert client.get(url).status_code == 403
     client.login(username="murielle", password=PASSWORD)
     listed = client.get(url).json()
-    assert [r["email"] for r in listed] == ["lou@example.org"]
+    assert [(r["email"], r["status"]) for r in listed] == [("lou@example.org", "registered")]
 
 
 def test_registration_with_a_session(client, workshop, mailbox):

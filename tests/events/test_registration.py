@@ -108,7 +108,11 @@ def test_cancel_without_login_from_the_link(workshop, client, mailbox):
 
 def test_refused_registrations(workshop, monthly, mailbox):
     occ = occurrence_of(workshop)
-    services.register(occ, name="Lou", email="lou@example.org", now=NOW)
+    first = services.register(occ, name="Lou", email="lou@example.org", now=NOW)
+    # Not confirmed yet: registering again sends the confirmation link again.
+    again = services.register(occ, name="Lou", email="LOU@example.org", now=NOW)
+    assert again.pk == first.pk and len(mailbox.to("lou@example.org")) == 2
+    services.confirm_registration(first.token, now=NOW)
     with pytest.raises(services.RegistrationError):
         services.register(occ, name="Lou", email="LOU@example.org", now=NOW)  # same person
     with pytest.raises(services.RegistrationError):  # not on registration

@@ -255,15 +255,22 @@ def register(
             Occurrence.objects.select_for_update().select_related("event").get(pk=occurrence.pk)
         )
         _check_open(locked, now)
-        if (
+        existing = (
             locked.registrations.exclude(status=Registration.Status.CANCELLED)
             .filter(email=email)
-            .exists()
-        ):
-            raise RegistrationError("already registered")
-        registration = Registration.objects.create(
-            occurrence=locked, user=user, name=name, email=email
+            .first()
         )
+        if existing is not None and existing.status != Registration.Status.PENDING:
+            raise RegistrationError("already registered")
+        if existing is not None:  # the confirmation e-mail was lost: send it again, or seat
+            registration = existing
+            if user is not None:
+                registration.user = user
+                registration.save(update_fields=["user"])
+        else:
+            registration = Registration.objects.create(
+                occurrence=locked, user=user, name=name, email=email
+            )
         if user is not None:
             _seat(registration, locked, now)
             outbox.add(registration, f"events/email/{registration.status}")
