@@ -48,8 +48,12 @@ def test_search_book_approve(client, open_all_week, person, host):
     again = client.post(f"/reserver/ressource/{room.pk}/", data)
     assert again.status_code == 200 and again.context["refused"] and again.context["alternatives"]
     client.force_login(host)
-    calendar = client.get(f"/reserver/lieu/{open_all_week.slug}/")
+    calendar = client.get(
+        f"/reserver/lieu/{open_all_week.slug}/", {"semaine": form.initial["date"]}
+    )
     assert calendar.status_code == 200 and "Accepter" in calendar.content.decode()
+    [row] = calendar.context["week_rows"]
+    assert [b.pk for cell in row["cells"] for b in cell["bookings"]] == [booking.pk]
     client.post(
         f"/reserver/reservation/{booking.pk}/approve/",
         {"next": f"/reserver/lieu/{open_all_week.slug}/"},

@@ -81,6 +81,7 @@ def test_find_book_approve(page, live_server, mende_room, axe_source):
 
     log_in(page, live_server, host)
     page.goto(f"{live_server.url}/reserver/lieu/l-atelier/")
+    assert serious_violations(page, axe_source) == []
     page.locator(f"tr[data-booking='{booking.pk}']").get_by_role("button", name="Accepter").click()
     page.locator(f"tr[data-booking='{booking.pk}'][data-status='confirmed']").wait_for()
 

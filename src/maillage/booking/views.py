@@ -69,8 +69,47 @@ def host_calendar(request, slug):
     return render(
         request,
         "booking/host_calendar.html",
-        {"place": place, "resources": resources, "bookings": bookings, "conflicts": conflicts},
+        {
+            "place": place,
+            "resources": resources,
+            "bookings": bookings,
+            "conflicts": conflicts,
+            **_week(request, resources),
+        },
     )
+
+
+def _week(request, resources) -> dict:
+    """The week grid of the host's calendar: a row per resource, a cell per day."""
+    try:
+        day = dt.date.fromisoformat(request.GET.get("semaine", ""))
+    except ValueError:
+        day = timezone.localdate()
+    monday = day - dt.timedelta(days=day.weekday())
+    days = [monday + dt.timedelta(days=i) for i in range(7)]
+    start = dt.datetime.combine(monday, dt.time(), availability.PARIS)
+    end = dt.datetime.combine(monday + dt.timedelta(days=7), dt.time(), availability.PARIS)
+    held = {}
+    for b in (
+        Booking.objects.filter(resource__in=resources, start__lt=end, end__gt=start)
+        .exclude(status__in=["cancelled", "declined", "released"])
+        .select_related("user")
+    ):
+        held.setdefault((b.resource_id, availability.paris(b.start).date()), []).append(b)
+    rows = []
+    for r in resources:
+        windows = availability.open_windows(r, start, end)
+        open_days = {availability.paris(a).date() for a, _b in windows}
+        cells = [
+            {"day": d, "open": d in open_days, "bookings": held.get((r.pk, d), [])} for d in days
+        ]
+        rows.append({"resource": r, "cells": cells})
+    return {
+        "days": days,
+        "week_rows": rows,
+        "previous_week": (monday - dt.timedelta(days=7)).isoformat(),
+        "next_week": (monday + dt.timedelta(days=7)).isoformat(),
+    }
 
 
 @login_required
