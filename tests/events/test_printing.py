@@ -12,6 +12,8 @@ import pytest
 
 from maillage.places.models import Function, PlaceFunction
 
+from .conftest import paris
+
 pytestmark = [
     pytest.mark.django_db,
     pytest.mark.skipif(not shutil.which("pdftoppm"), reason="poppler-utils missing"),
@@ -81,3 +83,35 @@ def test_legend(client, tmp_path):
     text = check_pdf(response.content, tmp_path, "legend-A4", "A4")
     assert "Les pictogrammes des lieux partagés" in text
     assert "Médiation numérique" in text and "Lien social" in text
+
+
+@pytest.mark.parametrize("size", ["A4", "A5"])
+def test_a_crowded_commune_still_fits_on_one_page(client, atelier, mende, tmp_path, size):
+    from maillage.events import services
+    from maillage.places.models import Place
+
+    functions = list(Function.objects.all()[:6])
+    for n in range(14):
+        place = Place.objects.create(
+            name=f"Lieu partagé numéro {n} avec un nom assez long pour passer à la ligne",
+            slug=f"lieu-{n}",
+            type="tiers-lieu",
+            commune=mende,
+            latitude=44.518 + n * 0.001,
+            longitude=3.50,
+        )
+        for function in functions:
+            PlaceFunction.objects.create(place=place, function=function)
+    for n in range(8):
+        start = paris(2026, 12, 1 + n, 18, 0)
+        services.create_event(
+            place=atelier,
+            title=f"Soirée {n}",
+            start=start,
+            end=start.replace(hour=20),
+            description="Une soirée. " * 80,
+        )
+    response = client.get(f"/agenda/imprimer/communes/48095.pdf?format={size}")
+    text = check_pdf(response.content, tmp_path, f"crowded-{size}", size)
+    assert "Les lieux partagés près de chez vous" in text
+    assert "http://testserver/communes/48095/" in text  # the footer made it onto the page

@@ -87,19 +87,53 @@ def _next_occurrences(limit: int, **filters) -> list[Occurrence]:
     )
 
 
+# Lists a page may shorten to fit on one page, and how far (fractions kept).
+SHRINKABLE = ("occurrences", "visits", "near")
+FIT_LEVELS = (1.0, 0.7, 0.5, 0.3)
+
+
+def _first_of_each_event(occurrences: list[Occurrence], limit: int) -> list[Occurrence]:
+    seen, kept = set(), []
+    for occurrence in occurrences:
+        if occurrence.event_id not in seen:
+            seen.add(occurrence.event_id)
+            kept.append(occurrence)
+    return kept[:limit]
+
+
 def _render(template: str, context: dict, size: str) -> bytes:
+    """One page, always: when the content overflows, the lists are shortened
+    and the type made tighter, step by step; as a last resort only the first
+    page is kept."""
     from weasyprint import CSS, HTML
 
     if size not in SIZES:
         raise ValueError(size)
     stylesheet = finders.find("events/print.css")
-    html = render_to_string(
-        template,
-        {"size": size, "network_name": settings.MAILLAGE_NETWORK_NAME, **context},
-    )
-    return HTML(string=html, base_url=str(Path(stylesheet).parent)).write_pdf(
-        stylesheets=[CSS(filename=stylesheet), CSS(string=f"@page {{ size: {size}; }}")]
-    )
+    stylesheets = [CSS(filename=stylesheet), CSS(string=f"@page {{ size: {size}; }}")]
+    document = None
+    for level in FIT_LEVELS:
+        shortened = {
+            key: value[: max(1, math.ceil(len(value) * level))]
+            for key, value in context.items()
+            if key in SHRINKABLE and isinstance(value, list) and value
+        }
+        html = render_to_string(
+            template,
+            {
+                "size": size,
+                "tight": level < 1.0,
+                "network_name": settings.MAILLAGE_NETWORK_NAME,
+                **context,
+                **shortened,
+            },
+        )
+        document = HTML(string=html, base_url=str(Path(stylesheet).parent)).render(
+            stylesheets=stylesheets
+        )
+        if len(document.pages) == 1:
+            break
+    return document.copy(document.pages[:1]).write_pdf()
 
 
 def place_poster(place: Place, size: str = "A4") -> bytes:
@@ -112,7 +146,9 @@ def place_poster(place: Place, size: str = "A4") -> bytes:
             "place": place,
             "photo": _photo_uri(place),
             "functions": _functions(place_functions),
-            "hours": weekly_summary(place.opening_hours, _monday()) if place.opening_hours else [],
+            "hours": weekly_summary(place.opening_hours, _monday())
+            if place.opening_hours and not stops
+            else [],
             "visits": stop_visits(stops)[:6] if stops else [],
             "occurrences": _next_occurrences(5 if size == "A4" else 3, event__place=place),
             "qr": qr_data_uri(url),
@@ -171,7 +207,8 @@ def places_near(commune: Commune, radius_km: float = NEAR_KM, limit: int = NEAR_
         lat, lon, [p.latitude for p in candidates], [p.longitude for p in candidates]
     )
     rows = sorted(
-        (float(d), p) for d, p in zip(distances, candidates, strict=True) if d <= radius_km
+        ((float(d), p) for d, p in zip(distances, candidates, strict=True) if d <= radius_km),
+        key=lambda row: (row[0], row[1].name),
     )
     return [NearPlace(p, round(d, 1), _functions(p.place_functions.all())) for d, p in rows[:limit]]
 
@@ -184,7 +221,9 @@ def commune_flyer(commune: Commune, size: str = "A4") -> bytes:
             "commune": commune,
             "near": places_near(commune, limit=NEAR_MAX if size == "A4" else 6),
             "radius_km": int(NEAR_KM),
-            "occurrences": _next_occurrences(4, event__place__commune=commune),
+            "occurrences": _first_of_each_event(
+                _next_occurrences(20, event__place__commune=commune), 4
+            ),
             "qr": qr_data_uri(url),
             "url": url,
         },
