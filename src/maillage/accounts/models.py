@@ -15,7 +15,9 @@ from django.utils.translation import gettext_lazy as _
 
 # Apps whose every permission a coordinator holds in the Django admin: they keep
 # the shared directory true. Accounts are only viewed; admins manage them.
-COORDINATED_APPS = frozenset({"territory", "places", "participation"})
+# Coordinators run the network: its directory, moderation, bookings and agenda.
+# Mutual-help profiles (journeys) stay out: personal data seen only by their owners.
+COORDINATED_APPS = frozenset({"territory", "places", "participation", "booking", "events"})
 COORDINATOR_EXTRA_PERMS = frozenset({"accounts.view_user"})
 
 
