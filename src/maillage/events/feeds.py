@@ -91,6 +91,32 @@ def event_components(event: Event, occurrences: Iterable[Occurrence]) -> list[VE
     return components
 
 
+PARIS_VTIMEZONE = """BEGIN:VTIMEZONE
+TZID:Europe/Paris
+BEGIN:DAYLIGHT
+TZNAME:CEST
+TZOFFSETFROM:+0100
+TZOFFSETTO:+0200
+DTSTART:19700329T020000
+RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU
+END:DAYLIGHT
+BEGIN:STANDARD
+TZNAME:CET
+TZOFFSETFROM:+0200
+TZOFFSETTO:+0100
+DTSTART:19701025T030000
+RRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU
+END:STANDARD
+END:VTIMEZONE
+"""
+
+
+def paris_vtimezone() -> Timezone:
+    """Europe/Paris as the EU rule (last Sunday of March and of October), valid
+    for any year (icalendar's own lists each change and stops in 2038)."""
+    return Timezone.from_ical(PARIS_VTIMEZONE.replace("\n", "\r\n"))
+
+
 def calendar(events: Iterable[Event], name: str) -> Calendar:
     cal = Calendar()
     cal.add("prodid", "-//Maillage//Agenda//FR")
@@ -99,7 +125,7 @@ def calendar(events: Iterable[Event], name: str) -> Calendar:
     cal.add("method", "PUBLISH")
     cal.add("x-wr-calname", name)
     cal.add("x-wr-timezone", "Europe/Paris")
-    cal.add_component(Timezone.from_tzid("Europe/Paris"))
+    cal.add_component(paris_vtimezone())
     for event in events:
         for component in event_components(event, event.occurrences.all()):
             cal.add_component(component)
