@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import os
 import re
 import shutil
@@ -32,6 +33,9 @@ def check_pdf(data: bytes, tmp_path: Path, name: str, size: str) -> str:
     subprocess.run(["pdftoppm", "-png", "-r", "50", str(pdf), str(tmp_path / name)], check=True)
     (png,) = tmp_path.glob(f"{name}*.png")
     assert png.stat().st_size > 5000
+    fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True)
+    rows = fonts.stdout.splitlines()[2:]
+    assert rows and all("DejaVu" in row and " yes yes " in row for row in rows), fonts.stdout
     if os.environ.get("EVENTS_PRINT_OUT"):  # to look at them
         shutil.copy(pdf, Path(os.environ["EVENTS_PRINT_OUT"]) / pdf.name)
     text = subprocess.run(
@@ -115,3 +119,25 @@ def test_a_crowded_commune_still_fits_on_one_page(client, atelier, mende, tmp_pa
     text = check_pdf(response.content, tmp_path, f"crowded-{size}", size)
     assert "Les lieux partagés près de chez vous" in text
     assert "http://testserver/communes/48095/" in text  # the footer made it onto the page
+
+
+def test_the_place_photo_is_on_the_poster(client, atelier, tmp_path, settings):
+    from django.core.files.base import ContentFile
+    from PIL import Image
+
+    from maillage.places.models import PlacePhoto
+
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    buffer = io.BytesIO()
+    Image.new("RGB", (800, 400), (21, 70, 80)).save(buffer, "JPEG")
+    photo = PlacePhoto(place=atelier, alt="La salle")
+    photo.image.save("salle.jpg", ContentFile(buffer.getvalue()))
+    response = client.get("/agenda/imprimer/lieux/l-atelier.pdf")
+    check_pdf(response.content, tmp_path, "photo-A4", "A4")
+    images = subprocess.run(
+        ["pdfimages", "-list", str(tmp_path / "photo-A4.pdf")],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert any(" 800   400 " in line for line in images.splitlines()), images
