@@ -92,6 +92,20 @@ class EventForm(forms.ModelForm):
         label=_("Pour qui"), required=False, widget=forms.CheckboxSelectMultiple
     )
 
+    field_order = [
+        "title",
+        "description",
+        "stop",
+        "start",
+        "end",
+        "repeat",
+        "until",
+        "rule",
+        "skipped",
+        "functions",
+        "audiences",
+    ]
+
     class Meta:
         model = Event
         fields = [
