@@ -94,3 +94,22 @@ def test_concurrent_cancellations_promote_exactly_as_many(settings):
     )
     assert Registration.objects.filter(status="registered").count() == CAPACITY
     assert Registration.objects.filter(status="cancelled").count() == CAPACITY
+
+
+def test_two_newsletter_runs_at_once_send_each_issue_once(settings):
+    from django.core import mail
+
+    from maillage.events import newsletter
+    from maillage.events.models import NewsletterDelivery
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    _event()  # Thursday 10 December
+    for i in range(8):
+        subscriber = newsletter.subscribe(f"s{i}@example.org")
+        newsletter.confirm(subscriber.token)
+    mail.outbox = []
+    monday = paris(2026, 12, 7, 8, 0)
+    _run_together([lambda: newsletter.send_newsletter("weekly", now=monday) for _ in range(4)])
+    assert NewsletterDelivery.objects.count() == 8
+    recipients = sorted(m.to[0] for m in mail.outbox)
+    assert recipients == sorted(f"s{i}@example.org" for i in range(8))
