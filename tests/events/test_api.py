@@ -33,6 +33,7 @@ def test_dates_filtered_like_the_page(client, workshop, monthly):
         ({"audience": "aliens"}, "audience"),
         ({"from": "demain"}, "from"),
         ({"commune": "x"}, "commune"),
+        ({"function": "a b"}, "function"),
     ],
 )
 def test_bad_parameters_are_400s_naming_them(client, params, parameter):

@@ -56,9 +56,9 @@ def test_network_agenda_and_its_filters(client, workshop, monthly, florac_event)
         "Atelier réparation",
         "Permanence numérique à Florac",
     }
-    assert set(titles(client.get("/agenda/", {"function": "events-training"}))) == {
-        "Atelier réparation"
-    }
+    themed = client.get("/agenda/", {"function": "events-training"})
+    assert set(titles(themed)) == {"Atelier réparation"}
+    assert 'href="/agenda/fonctions/events-training.ics"' in themed.content.decode()
     dated = titles(client.get("/agenda/", {"from": "2026-12-09", "to": "2026-12-09"}))
     assert dated == ["Atelier réparation"]
 
@@ -67,6 +67,8 @@ def test_bad_filter_names_the_parameter(client):
     response = client.get("/agenda/", {"near": "nowhere"})
     assert response.status_code == 200
     assert "near" in response.content.decode()
+    response = client.get("/agenda/", {"function": "<script>"})
+    assert response.status_code == 200 and "function doit" in response.content.decode()
 
 
 def test_place_and_commune_agendas_and_the_place_page(client, workshop, florac_event):

@@ -8,6 +8,7 @@ ISO 8601). A bad value raises ``places.search.FilterError`` naming it.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -81,6 +82,8 @@ def parse_agenda_filter(params: Mapping[str, Any]) -> AgendaFilter:
                 "radius_km", f"radius_km doit être compris entre 0 et {MAX_RADIUS_KM:g} km."
             )
     f.function = _text(params, "function")
+    if f.function and not re.fullmatch(r"[-a-zA-Z0-9_]{1,50}", f.function):
+        raise FilterError("function", "function doit être l'identifiant d'une fonction (fablab).")
     f.audience = _text(params, "audience")
     if f.audience and f.audience not in Audience.values:
         raise FilterError("audience", f"audience doit être l'un de : {', '.join(Audience.values)}.")
