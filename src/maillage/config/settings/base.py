@@ -169,6 +169,8 @@ MAILLAGE_GEO_API_COMMUNES_URL = env.get("MAILLAGE_GEO_API_COMMUNES_URL", "")
 # The public address of this instance, for links in e-mails sent outside a request
 # (moderation decisions, reminders, newsletters): e.g. https://lieux.example.org
 MAILLAGE_SITE_URL = env.get("MAILLAGE_SITE_URL", "http://127.0.0.1:8000")
+# Where the orientation engine finds events (it imports no other app itself).
+MAILLAGE_JOURNEY_EVENT_PROVIDERS = ["maillage.events.journeys.events_between"]
 # Days after which a place's page counts as not checked, and its hosts are reminded.
 MAILLAGE_STALE_AFTER_DAYS = int(env.get("MAILLAGE_STALE_AFTER_DAYS", "180"))
 
