@@ -25,6 +25,7 @@ demo-setup: install ## Create the SQLite database and load Lozère's real data p
 	$(BIN)/maillage load-demo
 	$(BIN)/maillage load-demo-journeys
 	$(BIN)/maillage load-demo-booking
+	$(BIN)/maillage load-demo-events
 
 demo: demo-setup ## Set everything up and serve the demo on http://127.0.0.1:$(PORT)/
 	$(BIN)/maillage serve --port $(PORT)

@@ -117,3 +117,13 @@ def test_rss_and_atom(client, workshop, path):
     text = ET.tostring(root, encoding="unicode")
     assert "Atelier réparation" in text
     assert "/agenda/evenements/atelier-reparation/" in text
+
+
+def test_the_network_feed_answers_at_the_short_address_too(client, workshop):
+    short = client.get("/events.ics")
+    assert short.status_code == 200
+    assert short["Content-Type"].startswith("text/calendar")
+    uids = [str(e["UID"]) for e in vevents(parse(short))]
+    assert uids and uids == [
+        str(e["UID"]) for e in vevents(parse(client.get("/agenda/events.ics")))
+    ]
