@@ -106,7 +106,11 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "fr"
-LANGUAGES = [("fr", _("Français")), ("en", _("English"))]
+# French only until a translation catalogue exists: every text is marked for
+# translation, and offering English before it is translated would mix languages
+# (Django's own strings in English, ours in French). Add ("en", _("English"))
+# with locale/en/.
+LANGUAGES = [("fr", _("Français"))]
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 TIME_ZONE = "Europe/Paris"
 USE_I18N = True
