@@ -98,6 +98,9 @@ def test_km_are_rounded_for_people():
     assert km(3.456) == "3,5 km"
     assert km(42.4) == "42 km"
     assert km(None) == ""
+    assert km(0.9996) == "1,0 km"
+    assert km(0.94) == "900 m"
+    assert km(9.97) == "10 km"
 
 
 @pytest.mark.django_db

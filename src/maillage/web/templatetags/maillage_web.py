@@ -72,9 +72,10 @@ def km(value) -> str:
     if value is None or value == "":
         return ""
     value = float(value)
-    if value < 1:
+    # Thresholds sit where rounding would cross a unit (0.96 km is "1,0 km", not "1000 m").
+    if value < 0.95:
         return f"{max(100, round(value * 1000, -2)):.0f} m"
-    if value < 10:
+    if value < 9.95:
         return f"{number_format(round(value, 1), 1)} km"
     return f"{round(value):.0f} km"
 
