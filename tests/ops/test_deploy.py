@@ -126,3 +126,27 @@ def test_pg_dump_backup_restores_into_a_new_database(tmp_path):
     finally:
         admin.execute(f'DROP DATABASE IF EXISTS "{restored}" WITH (FORCE)')
         admin.close()
+
+
+def test_a_newcomers_first_migrate_creates_the_sqlite_database_and_its_folder(tmp_path):
+    environment = {
+        k: v
+        for k, v in os.environ.items()
+        if k
+        not in {
+            "DATABASE_URL",
+            "MAILLAGE_DATA_DIR",
+            "DJANGO_SETTINGS_MODULE",
+            "DJANGO_ALLOW_ASYNC_UNSAFE",
+        }
+    }
+    result = subprocess.run(
+        [MAILLAGE, "migrate", "--noinput", "-v", "0"],
+        cwd=tmp_path,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "var" / "maillage.sqlite3").stat().st_size > 0

@@ -83,6 +83,9 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # A fresh checkout has no var/ yet: SQLite creates the file, not its folder.
+    if str(DATABASES["default"]["NAME"]) != ":memory:":
+        Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
     # WAL lets readers work while one writer writes; IMMEDIATE makes write
     # transactions take the write lock at BEGIN, so they serialise instead of
     # failing with "database is locked" half-way.
