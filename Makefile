@@ -6,6 +6,13 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 PORT ?= 8000
 PG_URL ?= postgres://postgres@127.0.0.1:5432/maillage
+# A local copy of the open data (laid out like the project's shared/data) beside
+# the checkout is used when present; otherwise it is downloaded once from the
+# official sources into var/open-data/.
+MAILLAGE_OPEN_DATA ?= $(if $(wildcard ../shared/data/france-services-*.csv),$(abspath ../shared/data),)
+ifneq ($(MAILLAGE_OPEN_DATA),)
+export MAILLAGE_OPEN_DATA
+endif
 
 .DEFAULT_GOAL := help
 
