@@ -14,7 +14,10 @@ from pathlib import Path
 
 import pytest
 
-pytest_plugins = ["conftest_smtp"]  # the `mailbox` fixture: a real SMTP server (aiosmtpd)
+pytest_plugins = [
+    "conftest_smtp",  # the `mailbox` fixture: a real SMTP server (aiosmtpd)
+    "schemathesis_checks",  # the `check_api_operations` fixture: schemathesis on our API
+]
 REPO = Path(__file__).resolve().parent.parent
 _shared = REPO.parent / "shared" / "data"
 if not os.environ.get("MAILLAGE_OPEN_DATA") and _shared.is_dir():
