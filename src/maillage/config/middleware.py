@@ -1,0 +1,42 @@
+"""Request checks that hold for every app."""
+
+from __future__ import annotations
+
+from django.http import HttpResponseBadRequest, JsonResponse
+
+
+class RejectNulBytesMiddleware:
+    """Answer 400 to a parameter that contains a NUL character (0x00).
+
+    PostgreSQL text cannot hold NUL, so such a value reaching a query fails
+    with a DataError (a 500) on PostgreSQL while SQLite accepts it. No person
+    types one: refusing it here, before any view, keeps every form and API
+    endpoint of every app from failing that way.
+    """
+
+    FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        parameter = self._parameter_with_nul(request)
+        if parameter is not None:
+            message = f"Le paramètre « {parameter.replace(chr(0), '')} » contient un caractère nul (0x00)."
+            if request.path.startswith("/api/"):
+                return JsonResponse(
+                    {"error": "bad_parameter", "parameter": parameter, "message": message},
+                    status=400,
+                )
+            return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
+        return self.get_response(request)
+
+    def _parameter_with_nul(self, request) -> str | None:
+        sources = [request.GET]
+        if request.method == "POST" and request.content_type in self.FORM_TYPES:
+            sources.append(request.POST)
+        for query in sources:
+            for key, values in query.lists():
+                if "\x00" in key or any("\x00" in value for value in values):
+                    return key
+        return None

@@ -1,0 +1,35 @@
+"""Checks every request passes before reaching any app."""
+
+import pytest
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/events/?q=a%00b",
+        "/api/places/?function=fab%00lab",
+        "/api/coverage/?dept=4%008",
+        "/api/orientation/?needs=admin-help&commune=48%00095",
+    ],
+)
+def test_a_nul_byte_in_an_api_parameter_is_a_400_naming_it(client, url):
+    response = client.get(url)
+    assert response.status_code == 400
+    body = response.json()
+    assert body["error"] == "bad_parameter"
+    assert body["parameter"] in url
+    assert "0x00" in body["message"]
+
+
+@pytest.mark.django_db
+def test_a_nul_byte_in_a_page_parameter_or_form_is_a_400(client):
+    assert client.get("/agenda/?commune=48%0095").status_code == 400
+    response = client.post("/contribuer/nouveau-lieu/", {"name": "Caf\x00é"})
+    assert response.status_code == 400
+    assert "caractère nul" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_ordinary_parameters_pass(client):
+    assert client.get("/api/places/?function=fablab").status_code == 200
