@@ -78,6 +78,12 @@ def test_place_and_commune_agendas_and_the_place_page(client, workshop, florac_e
     assert "Prochains événements" in page and "Atelier réparation" in page
 
 
+def test_the_commune_page_shows_the_next_events_there(client, workshop, florac_event):
+    florac = client.get("/communes/48061/").content.decode()
+    assert "Prochains événements à Florac" in florac
+    assert "Permanence numérique à Florac" in florac and "Atelier réparation" not in florac
+
+
 def test_event_page_publishes_schema_org_jsonld(client, workshop):
     response = client.get(workshop.get_absolute_url())
     html = response.content.decode()

@@ -1,5 +1,6 @@
 from django import template
 
+from ..agenda import AgendaFilter, find_occurrences
 from ..models import Occurrence
 
 register = template.Library()
@@ -15,6 +16,12 @@ def upcoming_for_place(place, limit: int = 5):
         .select_related("event__place__commune", "event__stop__commune")
         .order_by("start")[:limit]
     )
+
+
+@register.simple_tag
+def upcoming_in_commune(commune, limit: int = 5):
+    """The next dates in ``commune`` (at its places and mobile stops), one or two per event."""
+    return find_occurrences(AgendaFilter(commune=commune.code), limit=limit, per_event=2)
 
 
 @register.simple_tag(takes_context=True)
