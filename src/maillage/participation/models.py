@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -24,16 +25,54 @@ class DecisionStatus(models.TextChoices):
     REJECTED = "rejected", _("Refusée")
 
 
-class ProposalQuerySet(models.QuerySet):
+class DecidedQuerySet(models.QuerySet):
     def pending(self):
         return self.filter(status=DecisionStatus.PENDING)
 
+
+class Decided(models.Model):
+    """What a coordinator accepts or rejects (a proposal, a claim): who decided, when, why not."""
+
+    status = models.CharField(
+        _("état"), max_length=20, choices=DecisionStatus.choices, default=DecisionStatus.PENDING
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("décidée par"),
+    )
+    decided_at = models.DateTimeField(_("décidée le"), null=True, blank=True)
+    rejection_reason = models.TextField(_("motif du refus"), blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == DecisionStatus.PENDING
+
+    def can_be_decided_by(self, user) -> bool:
+        return self.is_pending and getattr(user, "can_moderate", False)
+
+    def record_decision(self, status: str, by, reason: str = "", at=None) -> None:
+        """Set the decision fields (the caller saves, inside its transaction)."""
+        self.status = status
+        self.decided_by = by
+        self.decided_at = at or timezone.now()
+        if reason:
+            self.rejection_reason = reason
+
+
+class ProposalQuerySet(DecidedQuerySet):
     def by_person(self, user):
         """Proposals made with the account, or anonymously with its e-mail address."""
         return self.filter(models.Q(proposer=user) | models.Q(proposer_email__iexact=user.email))
 
 
-class Proposal(models.Model):
+class Proposal(Decided):
     class Kind(models.TextChoices):
         NEW_PLACE = "new", _("Nouveau lieu")
         CORRECTION = "correction", _("Correction")
@@ -64,20 +103,6 @@ class Proposal(models.Model):
     proposer_name = models.CharField(_("nom de l'auteur"), max_length=150, blank=True)
     created_at = models.DateTimeField(_("proposée le"), auto_now_add=True)
 
-    status = models.CharField(
-        _("état"), max_length=20, choices=DecisionStatus.choices, default=DecisionStatus.PENDING
-    )
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("décidée par"),
-    )
-    decided_at = models.DateTimeField(_("décidée le"), null=True, blank=True)
-    rejection_reason = models.TextField(_("motif du refus"), blank=True)
-
     objects = ProposalQuerySet.as_manager()
 
     class Meta:
@@ -89,10 +114,6 @@ class Proposal(models.Model):
     def __str__(self) -> str:
         name = self.changes.get("name") or (self.place.name if self.place_id else "?")
         return f"{self.get_kind_display()} · {name}"
-
-    @property
-    def is_pending(self) -> bool:
-        return self.status == DecisionStatus.PENDING
 
     @property
     def reply_to(self) -> str:
@@ -107,9 +128,6 @@ class Proposal(models.Model):
         if self.proposer_id:
             return str(self.proposer)
         return self.proposer_name or str(_("un visiteur"))
-
-    def can_be_decided_by(self, user) -> bool:
-        return self.is_pending and getattr(user, "can_moderate", False)
 
 
 class FlagQuerySet(models.QuerySet):
@@ -159,12 +177,11 @@ class Flag(models.Model):
         return self.resolved_at is None
 
 
-class ClaimQuerySet(models.QuerySet):
-    def pending(self):
-        return self.filter(status=DecisionStatus.PENDING)
+class ClaimQuerySet(DecidedQuerySet):
+    pass
 
 
-class Claim(models.Model):
+class Claim(Decided):
     """A member says they host a place. No SIRET asked: informal places have none."""
 
     place = models.ForeignKey(
@@ -178,19 +195,6 @@ class Claim(models.Model):
     )
     message = models.TextField(_("votre rôle dans le lieu"))
     created_at = models.DateTimeField(_("demandé le"), auto_now_add=True)
-    status = models.CharField(
-        _("état"), max_length=20, choices=DecisionStatus.choices, default=DecisionStatus.PENDING
-    )
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("décidée par"),
-    )
-    decided_at = models.DateTimeField(_("décidée le"), null=True, blank=True)
-    rejection_reason = models.TextField(_("motif du refus"), blank=True)
 
     objects = ClaimQuerySet.as_manager()
 
@@ -208,13 +212,6 @@ class Claim(models.Model):
 
     def __str__(self) -> str:
         return f"{self.claimant} → {self.place}"
-
-    @property
-    def is_pending(self) -> bool:
-        return self.status == DecisionStatus.PENDING
-
-    def can_be_decided_by(self, user) -> bool:
-        return self.is_pending and getattr(user, "can_moderate", False)
 
 
 class StaleReminder(models.Model):

@@ -248,9 +248,7 @@ def accept_proposal(proposal: Proposal, *, by) -> Place:
         if FUNCTIONS in changes:
             _set_functions(place, changes[FUNCTIONS], by, reason)
         proposal.place = place
-        proposal.status = DecisionStatus.ACCEPTED
-        proposal.decided_by = by
-        proposal.decided_at = now
+        proposal.record_decision(DecisionStatus.ACCEPTED, by, at=now)
         proposal.save()
     send_templated(
         [proposal.reply_to],
@@ -268,10 +266,7 @@ def reject_proposal(proposal: Proposal, *, by, reason: str) -> Proposal:
         raise InvalidAction(_("Donnez le motif du refus : il est envoyé à la personne."))
     with transaction.atomic():
         proposal = _locked_pending(Proposal, proposal)
-        proposal.status = DecisionStatus.REJECTED
-        proposal.rejection_reason = reason
-        proposal.decided_by = by
-        proposal.decided_at = timezone.now()
+        proposal.record_decision(DecisionStatus.REJECTED, by, reason)
         proposal.save()
     send_templated(
         [proposal.reply_to], "participation/emails/proposal_rejected", {"proposal": proposal}
@@ -336,9 +331,7 @@ def approve_claim(claim: Claim, *, by) -> Claim:
     with transaction.atomic():
         claim = _locked_pending(Claim, claim)
         claim.place.hosts.add(claim.claimant)
-        claim.status = DecisionStatus.ACCEPTED
-        claim.decided_by = by
-        claim.decided_at = timezone.now()
+        claim.record_decision(DecisionStatus.ACCEPTED, by)
         claim.save()
     send_templated(
         [claim.claimant.email],
@@ -359,10 +352,7 @@ def reject_claim(claim: Claim, *, by, reason: str) -> Claim:
         raise InvalidAction(_("Donnez le motif du refus : il est envoyé à la personne."))
     with transaction.atomic():
         claim = _locked_pending(Claim, claim)
-        claim.status = DecisionStatus.REJECTED
-        claim.rejection_reason = reason
-        claim.decided_by = by
-        claim.decided_at = timezone.now()
+        claim.record_decision(DecisionStatus.REJECTED, by, reason)
         claim.save()
     send_templated([claim.claimant.email], "participation/emails/claim_rejected", {"claim": claim})
     return claim
