@@ -9,10 +9,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from pathlib import Path
 
 import pytest
+import time_machine
+
+from maillage.core.clock import PARIS
 
 pytest_plugins = [
     "conftest_smtp",  # the `mailbox` fixture: a real SMTP server (aiosmtpd)
@@ -22,6 +26,32 @@ REPO = Path(__file__).resolve().parent.parent
 _shared = REPO.parent / "shared" / "data"
 if not os.environ.get("MAILLAGE_OPEN_DATA") and _shared.is_dir():
     os.environ["MAILLAGE_OPEN_DATA"] = str(_shared)
+
+
+# The moment every test lives in. Time is an input: the whole run travels here
+# (time-machine moves Python's clock, so django.utils.timezone and
+# maillage.core.clock follow) and each test starts again from it, ticking, so
+# test data written relative to it means the same whatever the real date is.
+# A Wednesday before Advent: weekdays, weekends, the winter season and the
+# coming public holidays (25 December) are all within a few weeks.
+FROZEN_NOW = dt.datetime(2026, 11, 25, 9, 0, tzinfo=PARIS)
+_session_travel = time_machine.travel(FROZEN_NOW, tick=True)
+
+
+def pytest_configure(config):
+    # Session fixtures (the live server, data loaded once) see the frozen moment too.
+    _session_travel.start()
+
+
+def pytest_unconfigure(config):
+    _session_travel.stop()
+
+
+@pytest.fixture(autouse=True)
+def frozen_clock():
+    """Each test starts at FROZEN_NOW; ``frozen_clock.shift()`` / ``.move_to()`` move it."""
+    with time_machine.travel(FROZEN_NOW, tick=True) as traveller:
+        yield traveller
 
 
 def _database_is_postgres() -> bool:

@@ -8,10 +8,11 @@ from typing import Any
 from django.contrib.auth.tokens import PasswordResetTokenGenerator
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
+
+from maillage.core import clock
 
 from .mail import absolute, send_templated
 from .models import User
@@ -91,7 +92,7 @@ def confirm_email(user: User, token: str) -> bool:
         return False
     with transaction.atomic():
         user.is_active = True
-        user.email_confirmed_at = timezone.now()
+        user.email_confirmed_at = clock.now()
         user.save(update_fields=["is_active", "email_confirmed_at"])
     return True
 
@@ -134,7 +135,7 @@ def export_personal_data(user: User) -> dict[str, Any]:
     from maillage.participation.services import personal_data
 
     return {
-        "exported_at": timezone.now().isoformat(),
+        "exported_at": clock.now().isoformat(),
         "account": {
             "username": user.username,
             "email": user.email,

@@ -26,6 +26,7 @@ from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from maillage.core import clock
 from maillage.places import exports
 from maillage.places.models import (
     FunctionFamily,
@@ -210,7 +211,7 @@ class PlaceList(JSONErrors, generics.ListAPIView):
         data = exports.summaries(
             [pair[0] for pair in page],
             [pair[1] for pair in page],
-            now=timezone.now(),
+            now=clock.now(),
             url_for=url_for(request),
             index=index,
         )
@@ -218,7 +219,7 @@ class PlaceList(JSONErrors, generics.ListAPIView):
 
 
 def place_detail(place: Place, request) -> dict:
-    now = timezone.now()
+    now = clock.now()
     today = timezone.localdate()
     data = exports.place_summary(place, now=now, url_for=url_for(request))
     data["functions"] = [

@@ -25,6 +25,7 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from maillage.core import clock
 from maillage.places.search import FilterError, parse_datetime, parse_near
 
 from . import availability, search, services
@@ -255,7 +256,7 @@ class BookingListView(APIView):
         else:
             qs = qs.filter(user=request.user)
         if request.query_params.get("upcoming"):
-            qs = qs.filter(end__gt=dt.datetime.now(dt.UTC))
+            qs = qs.filter(end__gt=clock.now())
         return Response({"results": [booking_dict(b) for b in qs.order_by("start")[:500]]})
 
     @extend_schema(

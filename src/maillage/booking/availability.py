@@ -20,8 +20,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.utils import timezone
-
+from maillage.core import clock
 from maillage.places import hours
 
 from .models import Booking, Resource
@@ -187,7 +186,7 @@ def check(
     ``rules=False`` checks only what changes after booking (hours, seasons,
     closures, blocks, room): used to find the bookings a change hits.
     """
-    now = now or timezone.now()
+    now = now or clock.now()
     start, end = utc(start), utc(end)
     reasons: list[Reason] = []
     if not resource.is_active:
@@ -244,7 +243,7 @@ def nearest_free(
     now: dt.datetime | None = None,
 ) -> list[Interval]:
     """The free slots of the same length nearest to ``start`` (a week either side)."""
-    now = now or timezone.now()
+    now = now or clock.now()
     start, end = utc(start), utc(end)
     length = end - start
     if length <= dt.timedelta(0) or not resource.is_active:

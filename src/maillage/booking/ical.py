@@ -13,6 +13,8 @@ from collections.abc import Iterable
 
 import icalendar
 
+from maillage.core import clock
+
 from .models import HOLDING, Booking, Status
 
 PRODID = "-//Maillage//Reservations//FR"
@@ -29,7 +31,7 @@ def _status(booking: Booking) -> str:
 def event(booking: Booking, *, private: bool = True, organizer: str = "") -> icalendar.Event:
     ev = icalendar.Event()
     ev.add("uid", f"{booking.uid}@maillage")
-    ev.add("dtstamp", booking.updated_at or dt.datetime.now(dt.UTC))
+    ev.add("dtstamp", booking.updated_at or clock.now())
     ev.add("dtstart", booking.start.astimezone(dt.UTC))
     ev.add("dtend", booking.end.astimezone(dt.UTC))
     ev.add("sequence", booking.sequence)

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 
 from django.db.models import Prefetch
 
-from maillage.places.hours import PARIS, month_range
+from maillage.core import clock
+from maillage.places.hours import month_range
 from maillage.places.models import Closure
 
 from . import availability
@@ -118,6 +119,6 @@ def season_of(month: str) -> str:
 
 
 def default_period(today: dt.date | None = None) -> tuple[dt.date, dt.date]:
-    today = today or dt.datetime.now(PARIS).date()
+    today = today or clock.today()
     first = (today.replace(day=1) - dt.timedelta(days=150)).replace(day=1)
     return first, today

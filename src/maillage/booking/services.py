@@ -17,7 +17,8 @@ from collections.abc import Iterable
 from dateutil import rrule
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+
+from maillage.core import clock
 
 from . import availability, mail
 from .availability import Reason, paris, utc
@@ -242,7 +243,7 @@ def cancel(
 
 
 def check_in(actor, booking: Booking, *, now: dt.datetime | None = None) -> Booking:
-    now = now or timezone.now()
+    now = now or clock.now()
     with transaction.atomic():
         booking = _reload(booking)
         if actor.pk != booking.user_id:
@@ -258,7 +259,7 @@ def check_in(actor, booking: Booking, *, now: dt.datetime | None = None) -> Book
 
 def release_unchecked(now: dt.datetime | None = None, resource=None) -> list[Booking]:
     """Release confirmed bookings not checked in within the grace time: the slot is free again."""
-    now = now or timezone.now()
+    now = now or clock.now()
     released = []
     candidates = Booking.objects.filter(
         **({"resource": resource} if resource is not None else {}),
@@ -293,7 +294,7 @@ def conflicts(
     """Future holding bookings that no longer fit the resource (after a new
     closure, a shorter season, a block, a withdrawal). Nothing is cancelled:
     the host sees them and decides (:func:`cancel_conflicts`)."""
-    now = now or timezone.now()
+    now = now or clock.now()
     resource = Resource.objects.select_related("place").get(pk=resource.pk)
     found = []
     for booking in resource.bookings.holding().filter(end__gt=now).select_related("user"):

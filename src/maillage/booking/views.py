@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from maillage.core import clock
 from maillage.places.models import Place
 from maillage.places.search import FilterError, parse_near
 from maillage.web.maps import map_config
@@ -58,7 +59,7 @@ def host_calendar(request, slug):
     place = get_object_or_404(Place, slug=slug)
     if not request.user.can_edit_place(place):
         raise PermissionDenied
-    since = timezone.now() - dt.timedelta(days=1)
+    since = clock.now() - dt.timedelta(days=1)
     resources = list(place.resources.all())
     bookings = (
         Booking.objects.filter(resource__place=place, end__gte=since)
@@ -269,7 +270,7 @@ def resource_page(request, pk):
         form = BookForm(
             initial=request.GET.dict() or {"date": tomorrow(), "start": "14:00", "end": "16:00"}
         )
-    today = timezone.now()
+    today = clock.now()
     week = availability.free_intervals(resource, today, today + dt.timedelta(days=7))
     alternatives = [
         {

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Q
-from django.utils import timezone
 
+from maillage.core import clock
 from maillage.places.models import Audience
 from maillage.places.search import FilterError, haversine_km, parse_near
 from maillage.territory.models import Commune
@@ -122,7 +122,7 @@ def find_occurrences(
 
 
 def _find(f: AgendaFilter, *, limit: int, now=None) -> list[AgendaHit]:
-    now = now or timezone.now()
+    now = now or clock.now()
     qs = Occurrence.objects.visible().select_related(
         "event__place__commune", "event__stop__commune"
     )

@@ -22,6 +22,7 @@ from icalendar import Calendar, Timezone, vRecur
 from icalendar import Event as VEvent
 
 from maillage.accounts.mail import absolute, site_url
+from maillage.core import clock
 
 from .models import Event, Occurrence
 from .recurrence import PARIS
@@ -54,7 +55,7 @@ def _base_vevent(event: Event, stamp: dt.datetime) -> VEvent:
 
 
 def event_components(event: Event, occurrences: Iterable[Occurrence]) -> list[VEvent]:
-    stamp = event.updated_at or timezone.now()
+    stamp = event.updated_at or clock.now()
     occurrences = list(occurrences)
     cancelled = event.status == Event.Status.CANCELLED
     master = _base_vevent(event, stamp)

@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from maillage.core import clock
 from maillage.places.models import Audience, Function, MobileStop, Place, Wheelchair
 
 from . import recurrence
@@ -179,7 +180,7 @@ class OccurrenceQuerySet(models.QuerySet):
         return self.filter(event__status__in=[Event.Status.SCHEDULED, Event.Status.CANCELLED])
 
     def upcoming(self, now=None):
-        return self.filter(end__gte=now or timezone.now())
+        return self.filter(end__gte=now or clock.now())
 
     def active(self):
         return self.filter(status=Occurrence.Status.SCHEDULED, event__status=Event.Status.SCHEDULED)

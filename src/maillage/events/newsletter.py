@@ -23,6 +23,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from maillage.accounts.mail import absolute, send_templated, site_url
+from maillage.core import clock
 from maillage.places.search import haversine_km
 
 from .models import NewsletterDelivery, NewsletterIssue, Occurrence, Subscriber
@@ -79,7 +80,7 @@ def subscribe(
 def confirm(token: str, now=None) -> Subscriber:
     subscriber = Subscriber.objects.get(token=token)
     if subscriber.confirmed_at is None:
-        subscriber.confirmed_at = now or timezone.now()
+        subscriber.confirmed_at = now or clock.now()
         subscriber.unsubscribed_at = None
         subscriber.save(update_fields=["confirmed_at", "unsubscribed_at"])
     return subscriber
@@ -88,7 +89,7 @@ def confirm(token: str, now=None) -> Subscriber:
 def unsubscribe(token: str, now=None) -> Subscriber:
     subscriber = Subscriber.objects.get(token=token)
     if subscriber.unsubscribed_at is None:
-        subscriber.unsubscribed_at = now or timezone.now()
+        subscriber.unsubscribed_at = now or clock.now()
         subscriber.save(update_fields=["unsubscribed_at"])
     return subscriber
 
@@ -155,7 +156,7 @@ def _message(subscriber: Subscriber, issue: NewsletterIssue, occurrences) -> Ema
 def send_newsletter(frequency: str, now: dt.datetime | None = None) -> tuple[int, int]:
     """Send this period's issue to the subscribers who have not received it.
     Returns (sent, skipped because nothing matched)."""
-    now = now or timezone.now()
+    now = now or clock.now()
     issue, _ = NewsletterIssue.objects.get_or_create(
         frequency=frequency, period=period_of(frequency, now)
     )

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from maillage.accounts.mail import absolute, send_templated
+from maillage.core import clock
 
 from .models import Event, Occurrence, Registration
 from .recurrence import local_naive
@@ -75,7 +76,7 @@ def sync_occurrences(event: Event, now: dt.datetime | None = None) -> None:
     Dates moved or cancelled alone keep their change; dates no longer in the
     rule are deleted when nobody registered, else cancelled.
     """
-    now = now or timezone.now()
+    now = now or clock.now()
     low = now - HISTORY
     if event.recurrence_rule:
         starts = event.starts_between(low, now + HORIZON)
@@ -167,7 +168,7 @@ def cancel_event(event: Event) -> None:
         people = list(
             Registration.objects.filter(
                 occurrence__event=event,
-                occurrence__end__gte=timezone.now(),
+                occurrence__end__gte=clock.now(),
                 status__in=[Registration.Status.REGISTERED, Registration.Status.WAITING],
             ).select_related("occurrence__event")
         )
@@ -239,7 +240,7 @@ def register(
     With an account, the seat (or waiting place) is given at once. Without one,
     the registration waits for the confirmation link sent by e-mail.
     """
-    now = now or timezone.now()
+    now = now or clock.now()
     if user is not None and user.is_authenticated:
         email = user.email
         name = name or str(user)
@@ -282,7 +283,7 @@ def register(
 
 def confirm_registration(token: str, now=None) -> Registration:
     """Follow the e-mailed link: a seat if one is left, else the waiting list."""
-    now = now or timezone.now()
+    now = now or clock.now()
     outbox = _Outbox()
     with transaction.atomic():
         registration = Registration.objects.select_related("occurrence__event").get(token=token)
@@ -302,7 +303,7 @@ def confirm_registration(token: str, now=None) -> Registration:
 def cancel_registration(registration: Registration, now=None) -> Registration | None:
     """Cancel; if a seat is freed, the first on the waiting list takes it and is
     e-mailed. Returns the promoted registration, if any."""
-    now = now or timezone.now()
+    now = now or clock.now()
     promoted = None
     outbox = _Outbox()
     with transaction.atomic():
@@ -340,13 +341,13 @@ def _promote(occurrence: Occurrence, now, outbox: _Outbox) -> Registration | Non
 
 
 def check_in(registration: Registration, present: bool = True, now=None) -> None:
-    registration.checked_in_at = (now or timezone.now()) if present else None
+    registration.checked_in_at = (now or clock.now()) if present else None
     registration.save(update_fields=["checked_in_at"])
 
 
 def send_reminders(now=None) -> int:
     """E-mail the registered people of tomorrow's dates, once each. Returns how many."""
-    now = now or timezone.now()
+    now = now or clock.now()
     tomorrow = timezone.localtime(now).date() + dt.timedelta(days=1)
     sent = 0
     pending = Registration.objects.filter(

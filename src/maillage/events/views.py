@@ -18,6 +18,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from maillage.accounts.mail import absolute
+from maillage.core import clock
 from maillage.participation import ratelimit
 from maillage.places.models import Audience, Function, Place
 from maillage.places.search import FilterError
@@ -132,7 +133,7 @@ def occurrence(request, slug, pk):
 
 
 def _registration_open(occ: Occurrence) -> bool:
-    return occ.event.registration_required and not occ.is_cancelled and occ.end >= timezone.now()
+    return occ.event.registration_required and not occ.is_cancelled and occ.end >= clock.now()
 
 
 @require_POST

@@ -6,6 +6,7 @@ import datetime as dt
 import re
 from collections.abc import Mapping
 
+from maillage.core import clock
 from maillage.places import hours
 from maillage.territory.geo import commune_at
 from maillage.territory.models import Commune
@@ -119,7 +120,6 @@ def send_referral(
 ):
     """A host of ``from_place`` sends a person on to ``to_place`` for ``need``, with the
     person's consent. The receiving hosts are told by e-mail (without the person's name)."""
-    from django.utils import timezone
 
     from maillage.accounts.mail import send_templated
 
@@ -137,7 +137,7 @@ def send_referral(
         from_place=from_place,
         to_place=to_place,
         need=need,
-        consent_at=timezone.now(),
+        consent_at=clock.now(),
         person_name=person_name.strip()[:60],
         note=note.strip()[:500],
         sent_by=by,
@@ -153,7 +153,6 @@ def send_referral(
 def mark_followed_up(referral, *, by):
     """The receiving host marks the referral followed up; the person's name and the
     note are erased then (only the counts remain)."""
-    from django.utils import timezone
 
     from .models import Referral
 
@@ -162,7 +161,7 @@ def mark_followed_up(referral, *, by):
     if referral.status == Referral.Status.FOLLOWED_UP:
         return referral
     referral.status = Referral.Status.FOLLOWED_UP
-    referral.followed_up_at = timezone.now()
+    referral.followed_up_at = clock.now()
     referral.followed_up_by = by
     referral.person_name = ""
     referral.note = ""
@@ -311,8 +310,6 @@ def request_contact(sender, recipient, message: str):
     """Relay a contact request (no e-mail address is shown to either person yet)."""
     import datetime as dt_
 
-    from django.utils import timezone
-
     from maillage.accounts.mail import send_templated
 
     from .models import ContactRequest, HelpProfile
@@ -326,7 +323,7 @@ def request_contact(sender, recipient, message: str):
     message = message.strip()
     if not message:
         raise InvalidAction("Écrivez un petit message.")
-    since = timezone.now() - dt_.timedelta(days=1)
+    since = clock.now() - dt_.timedelta(days=1)
     if (
         ContactRequest.objects.filter(sender=sender, created_at__gte=since).count()
         >= MAX_PENDING_REQUESTS_PER_DAY
@@ -345,7 +342,6 @@ def request_contact(sender, recipient, message: str):
 
 def answer_contact(request, *, by, accept: bool):
     """The recipient accepts (both e-mails are then revealed to each other) or declines."""
-    from django.utils import timezone
 
     from maillage.accounts.mail import send_templated
 
@@ -356,7 +352,7 @@ def answer_contact(request, *, by, accept: bool):
     if request.status != ContactRequest.Status.PENDING:
         raise InvalidAction("Cette demande a déjà reçu une réponse.")
     request.status = ContactRequest.Status.ACCEPTED if accept else ContactRequest.Status.DECLINED
-    request.answered_at = timezone.now()
+    request.answered_at = clock.now()
     request.save(update_fields=["status", "answered_at"])
     if accept:
         send_templated(

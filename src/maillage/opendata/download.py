@@ -8,7 +8,6 @@ download and the server's ``Last-Modified``.
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import json
 import os
@@ -19,6 +18,8 @@ from pathlib import Path
 import requests
 from django.utils.translation import gettext as _
 from tqdm import tqdm
+
+from maillage.core import clock
 
 USER_AGENT = "Maillage/0.1 (open-source platform of shared places; +https://github.com/)"
 CHUNK = 64 * 1024
@@ -109,7 +110,7 @@ def fetch(url: str, dest: Path, *, progress: bool | None = None, timeout: float 
                 os.unlink(tmp_name)
         meta = {
             "url": url,
-            "downloaded_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            "downloaded_at": clock.now().isoformat(timespec="seconds"),
             "last_modified": response.headers.get("Last-Modified", ""),
             "etag": response.headers.get("ETag", ""),
         }

@@ -15,8 +15,9 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from maillage.core import clock
 
 
 class DecisionStatus(models.TextChoices):
@@ -61,7 +62,7 @@ class Decided(models.Model):
         """Set the decision fields (the caller saves, inside its transaction)."""
         self.status = status
         self.decided_by = by
-        self.decided_at = at or timezone.now()
+        self.decided_at = at or clock.now()
         if reason:
             self.rejection_reason = reason
 

@@ -17,7 +17,8 @@ from collections.abc import Iterable
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F
-from django.utils import timezone
+
+from maillage.core import clock
 
 from .models import RateLimitCounter
 
@@ -59,7 +60,7 @@ def is_blocked(
     now: dt.datetime | None = None,
 ) -> bool:
     """True when one of ``keys`` already did ``scope`` ``limit`` times in the last window."""
-    now = now or timezone.now()
+    now = now or clock.now()
     start = _window_start(now, window)
     return any(_estimate(scope, d, start, now, window) >= limit for d in _keys(keys))
 
@@ -76,7 +77,7 @@ def hit(
 
     Empty keys are ignored (an anonymous visitor gives no e-mail).
     """
-    now = now or timezone.now()
+    now = now or clock.now()
     start = _window_start(now, window)
     allowed = True
     with transaction.atomic():

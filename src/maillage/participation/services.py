@@ -19,11 +19,11 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from maillage.accounts.mail import absolute, send_templated
+from maillage.core import clock
 from maillage.places.models import (
     Closure,
     Function,
@@ -230,7 +230,7 @@ def accept_proposal(proposal: Proposal, *, by) -> Place:
     """Apply the proposal to its place (or create the place), credit the proposer in
     the history, and tell the proposer."""
     _check_moderator(by)
-    now = timezone.now()
+    now = clock.now()
     with transaction.atomic():
         proposal = _locked_pending(Proposal, proposal)
         reason = proposal_reason(proposal)
@@ -296,7 +296,7 @@ def resolve_flag(flag: Flag, *, by) -> Flag:
         if not flag.is_open:
             raise InvalidAction(_("Ce signalement a déjà été traité."))
         flag.resolved_by = by
-        flag.resolved_at = timezone.now()
+        flag.resolved_at = clock.now()
         flag.save()
     reply_to = flag.reporter.email if flag.reporter_id else flag.reporter_email
     send_templated(
@@ -427,7 +427,7 @@ def edit_place(
     with transaction.atomic():
         place = Place.objects.select_for_update().get(pk=place.pk)
         _apply_fields(place, fields, EDITABLE_FIELDS)
-        place.last_checked_at = now or timezone.now()
+        place.last_checked_at = now or clock.now()
         _validate(place, fields)
         _history(place, by, reason).save()
         for kind, rows in (
@@ -470,7 +470,7 @@ def remind_stale(*, days: int | None = None, now: dt.datetime | None = None) -> 
     ``MAILLAGE_STALE_AFTER_DAYS`` setting by default). Idempotent: a place gets
     at most one reminder per period, recorded before the mails go out."""
     days = days or settings.MAILLAGE_STALE_AFTER_DAYS
-    now = now or timezone.now()
+    now = now or clock.now()
     reminders: list[StaleReminder] = []
     places_of_host: dict[Any, list[Place]] = defaultdict(list)
     for place in places_due_for_reminder(days=days, now=now).order_by("pk"):

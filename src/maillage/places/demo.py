@@ -21,6 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from maillage.core import clock
 from maillage.territory.importers import CommuneImport, import_communes
 
 from .importers.france_services import FranceServicesImport, import_france_services
@@ -252,7 +253,7 @@ def _upsert_user(account: dict, places: dict[str, Place]) -> tuple[str, str, str
     for name, value in wanted.items():
         setattr(user, name, value)
     if hasattr(user, "email_confirmed_at") and user.email_confirmed_at is None:
-        user.email_confirmed_at, changed = timezone.now(), True
+        user.email_confirmed_at, changed = clock.now(), True
     if not user.check_password(account["password"]):
         user.set_password(account["password"])
         changed = True

@@ -22,6 +22,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
+from maillage.core import clock
 from maillage.territory.models import Commune
 
 from . import hours
@@ -331,7 +332,7 @@ def iter_geojson(
 ) -> Iterator[str]:
     """A GeoJSON FeatureCollection (RFC 7946: WGS84, [longitude, latitude], no
     ``crs``), in pieces, so that a large export is never one huge string."""
-    now = now or timezone.now()
+    now = now or clock.now()
     url_for = url_for or url_builder()
     yield '{"type":"FeatureCollection","features":['
     first = True
@@ -403,7 +404,7 @@ def iter_csv(
     hits: Iterable[PlaceHit], *, now: dt.datetime | None = None, url_for: UrlFor | None = None
 ) -> Iterator[str]:
     """CSV (UTF-8, comma, header line; lists joined by ``|``), in pieces."""
-    now = now or timezone.now()
+    now = now or clock.now()
     url_for = url_for or url_builder()
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, lineterminator="\n")
@@ -427,7 +428,7 @@ def default_source() -> str:
 def date_maj(place: Place) -> str:
     """The day the record last changed or was checked, in Paris."""
     moments = [m for m in (place.updated_at, place.last_checked_at) if m]
-    latest = max(moments) if moments else timezone.now()
+    latest = max(moments) if moments else clock.now()
     return timezone.localtime(latest, hours.PARIS).date().isoformat()
 
 

@@ -15,6 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from maillage.core import clock
+
 from . import hours
 
 
@@ -315,7 +317,7 @@ class Place(models.Model):
         return self.closures.filter(end_date__gte=today)
 
     def mark_checked(self, when=None) -> None:
-        self.last_checked_at = when or timezone.now()
+        self.last_checked_at = when or clock.now()
         self.save(update_fields=["last_checked_at"])
 
 

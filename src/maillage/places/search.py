@@ -50,7 +50,8 @@ from typing import Any, overload
 
 import numpy as np
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
-from django.utils import timezone
+
+from maillage.core import clock
 
 from . import hours
 from .models import Closure, Fee, MobileStop, Place, PlaceFunction, PlaceType, Wheelchair
@@ -106,7 +107,7 @@ class PlaceFilter:
         if self.open_at is not None:
             return hours._aware(self.open_at)
         if self.open_now:
-            return now or timezone.now()
+            return now or clock.now()
         return None
 
     @property

@@ -28,12 +28,12 @@ from dataclasses import dataclass, field
 import numpy as np
 import shapely
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from pyproj import Transformer
 from tqdm import tqdm
 
+from maillage.core import clock
 from maillage.opendata import DataError, Problem, communes_sources, open_binary
 from maillage.opendata.download import bar_disabled
 
@@ -429,7 +429,7 @@ def import_communes(
             _("aucune commune des départements %(deps)s dans ces sources.")
             % {"deps": ", ".join(departements)},
         )
-    now = timezone.now()
+    now = clock.now()
     with transaction.atomic():
         existing = Commune.objects.in_bulk(codes)
         to_create, to_update = [], []

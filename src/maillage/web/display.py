@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from maillage.core import clock
 from maillage.places import hours
 from maillage.places.models import Audience, Closure, MobileStop, Place, PlaceFunction
 
@@ -101,7 +102,7 @@ def _merged(intervals: Iterable[tuple[dt.datetime, dt.datetime]]):
 def open_status(
     expression: str, closures: Iterable[hours.DateRange] = (), now: dt.datetime | None = None
 ) -> OpenStatus:
-    now = (now or timezone.now()).astimezone(PARIS)
+    now = (now or clock.now()).astimezone(PARIS)
     if not expression:
         return OpenStatus("unknown", _("Horaires non renseignés"))
     closures = list(closures)
@@ -213,7 +214,7 @@ def stop_visits(
     days: int = STOPS_HORIZON_DAYS,
 ) -> list[StopVisit]:
     """Every visit of these stops from ``now`` over ``days`` days, soonest first."""
-    now = (now or timezone.now()).astimezone(PARIS)
+    now = (now or clock.now()).astimezone(PARIS)
     horizon = dt.datetime.combine(now.date() + dt.timedelta(days=days), dt.time(), PARIS)
     visits = []
     for stop in stops:
@@ -247,7 +248,7 @@ def audience_labels(values: Iterable[str]) -> list[str]:
 
 
 def function_offers(place: Place, today: dt.date | None = None, now=None) -> list[FunctionOffer]:
-    now = (now or timezone.now()).astimezone(PARIS)
+    now = (now or clock.now()).astimezone(PARIS)
     offers = []
     for pf in place.place_functions.all():
         own = weekly_summary(pf.opening_hours, today) if pf.opening_hours else []
@@ -316,7 +317,7 @@ def place_row(
     place: Place, distance_km: float | None = None, now=None, place_filter=None
 ) -> PlaceRow:
     """What a card of a list shows about a place (its list data prefetched)."""
-    now = now or timezone.now()
+    now = now or clock.now()
     next_visit = None
     status = None
     if place.is_mobile:

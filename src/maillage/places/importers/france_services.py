@@ -36,6 +36,7 @@ from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 from tqdm import tqdm
 
+from maillage.core import clock
 from maillage.opendata import DataError, Problem, france_services_source, open_binary
 from maillage.opendata.download import bar_disabled, read_meta
 from maillage.opendata.sources import is_url, resolve
@@ -577,7 +578,7 @@ def _write(rows: list[Row], report: FranceServicesImport, reason: str) -> None:
         )
     )
     existing = {p.source_id: p for p in Place.objects.filter(source=SOURCE)}
-    now = timezone.now()
+    now = clock.now()
     new_rows, changed, changed_fields = [], [], set()
     for row in rows:
         values = dict(

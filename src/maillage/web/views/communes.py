@@ -6,8 +6,8 @@ from dataclasses import dataclass
 
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.utils import timezone
 
+from maillage.core import clock
 from maillage.places.models import FunctionFamily, MobileStop, Place
 from maillage.places.search import PlaceFilter, PlaceHit, search_places
 from maillage.territory.models import Commune
@@ -42,7 +42,7 @@ def nearest_by_function(commune: Commune, families) -> list[tuple[object, list[N
 
 def commune(request, code):
     commune = get_object_or_404(Commune, code=code)
-    now = timezone.now()
+    now = clock.now()
     families = list(FunctionFamily.objects.prefetch_related("functions"))
     hits = list(search_places(PlaceFilter(commune=commune.code, mobile=False)))
     places = [display.place_row(h.place, None, now) for h in hits]

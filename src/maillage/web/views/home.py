@@ -7,10 +7,10 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 
+from maillage.core import clock
 from maillage.places.models import FunctionFamily, PlaceType
 from maillage.places.search import search_places
 from maillage.web import display
@@ -40,7 +40,7 @@ def home(request):
         result = search_places(form.place_filter)
         total = len(result)
         shown = result[:MARKERS_LIMIT]
-        now = timezone.now()
+        now = clock.now()
         hits = [
             display.place_row(h.place, h.distance_km, now, form.place_filter)
             for h in shown[:LIST_LIMIT]

@@ -9,6 +9,7 @@ from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
+from maillage.core import clock
 from maillage.places.models import CharterItem, MobileStop, Place, PlaceFunction
 from maillage.web import display
 from maillage.web.history import place_history
@@ -37,7 +38,7 @@ def _place_queryset():
 
 def place(request, slug):
     place = get_object_or_404(_place_queryset(), slug=slug)
-    now = timezone.now()
+    now = clock.now()
     today = timezone.localdate(now)
     charter = list(place.charter_items.all())
     offers = display.function_offers(place, today, now)
