@@ -45,11 +45,13 @@ from maillage.places.search import (
     parse_filter,
     search_places,
 )
+from maillage.territory.geo import find_communes
 from maillage.territory.models import Commune
 
 from . import serializers as s
 
 MAX_DEPARTEMENTS = 20
+MAX_COMMUNE_MATCHES = 50  # a name or postal code typed: the best 50 are plenty
 GEOJSON_DECIMALS = 5  # ~1 m: plenty for a base map, and a third lighter than the source
 _DEPT = re.compile(r"^(?:\d{2,3}|2[AB])$")
 _MAX_ID = 2**63 - 1
@@ -339,7 +341,12 @@ def commune_data(commune: Commune, with_geometry: bool) -> dict:
         OpenApiParameter(
             "dept", str, description="Code(s) de département, séparés par des virgules."
         ),
-        OpenApiParameter("q", str, description="Nom (ou début), code postal ou code INSEE."),
+        OpenApiParameter(
+            "q",
+            str,
+            description="Nom ou début du nom (accents, tirets et casse indifférents), code postal "
+            "(ou début) ou code INSEE ; les meilleures correspondances d'abord, 50 au plus.",
+        ),
         OpenApiParameter(
             "geometry", _BOOL, description="Joindre le contour GeoJSON de chaque commune."
         ),
@@ -367,7 +374,10 @@ class CommuneList(JSONErrors, generics.ListAPIView):
                 "q", "q doit être un nom ou un code postal (100 caractères au plus)."
             )
         if q:
-            queryset = queryset.search(q)
+            # The platform's one rule for "which communes does this text mean":
+            # accents, hyphens and case ignored, postal codes, best matches first.
+            found = find_communes(q, limit=MAX_COMMUNE_MATCHES, departements=codes or None)
+            queryset = found
         page = self.paginate_queryset(queryset)
         return self.get_paginated_response([commune_data(c, with_geometry) for c in page])
 

@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from maillage.places import hours
-from maillage.territory.geo import find_communes, normalize
+from maillage.territory.geo import geocode, resolve_commune
 from maillage.territory.models import Commune
 
 from . import engine, services
@@ -86,13 +86,10 @@ def wizard(request):
         where = params.get("lieu", "").strip()[:100]
         context["lieu"] = where
         if where:
-            found = find_communes(where, limit=8, departements=settings.MAILLAGE_DEPARTEMENTS)
-            found = [c for c in found if c.centroid_lat is not None]
-            if len(found) == 1 or (found and normalize(found[0].name) == normalize(where)):
-                commune = found[0]
-            elif found:
+            commune, found = resolve_commune(where, settings.MAILLAGE_DEPARTEMENTS, located=True)
+            if commune is None and found:
                 context["commune_choices"] = found
-            else:
+            elif commune is None:
                 context["errors"].append(
                     _(
                         "Nous ne trouvons pas « %(lieu)s » : essayez le nom de la commune ou son code postal."
@@ -256,8 +253,7 @@ def mutual_help(request):
                 commune = None
                 where = request.POST.get("lieu", "").strip()[:100]
                 if where:
-                    found = find_communes(where, limit=1)
-                    commune = found[0] if found else None
+                    commune = geocode(where, settings.MAILLAGE_DEPARTEMENTS)
                 services.save_help_profile(
                     user,
                     opted_in=request.POST.get("opted_in") == "on",
