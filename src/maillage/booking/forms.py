@@ -8,6 +8,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from maillage.core.params import validate_bounded_date
 from maillage.places.hours import PARIS, InvalidOpeningHours
 from maillage.places.hours import validate as validate_hours
 from maillage.territory.models import Commune
@@ -33,7 +34,10 @@ def tomorrow() -> dt.date:
 
 class SearchForm(forms.Form):
     date = forms.DateField(
-        label=_("Le"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Le"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[validate_bounded_date],
     )
     period = forms.ChoiceField(label=_("Quand"), choices=PERIODS, initial="afternoon")
     commune = forms.ChoiceField(label=_("Près de"), required=False)
@@ -85,7 +89,11 @@ class SearchForm(forms.Form):
 
 
 class BookForm(forms.Form):
-    date = forms.DateField(label=_("Le"), widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(
+        label=_("Le"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[validate_bounded_date],
+    )
     start = forms.TimeField(
         label=_("de"), widget=forms.TimeInput(attrs={"type": "time", "step": 300})
     )

@@ -3,7 +3,6 @@ of its dates with registration; the host's participant list; the feeds."""
 
 from __future__ import annotations
 
-import csv
 import json
 
 from django.conf import settings
@@ -18,7 +17,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from maillage.accounts.mail import absolute
-from maillage.core import clock
+from maillage.core import clock, csvsafe
 from maillage.participation import ratelimit
 from maillage.places.models import Audience, Function, Place
 from maillage.places.search import FilterError
@@ -243,7 +242,7 @@ def participants_csv(request, pk):
         f'attachment; filename="participants-{occ.event.slug}-{stamp}.csv"'
     )
     response.write("\ufeff")  # spreadsheets read UTF-8 with a BOM
-    writer = csv.writer(response, delimiter=";")
+    writer = csvsafe.writer(response, delimiter=";")
     writer.writerow(["nom", "e-mail", "statut", "confirmée le", "présence"])
     labels = dict(Registration.Status.choices)
     for r in occ.registrations.exclude(status=Registration.Status.CANCELLED).order_by(

@@ -78,8 +78,8 @@ def parse_query(params: Mapping) -> tuple[Query, Commune | None]:
             raise OrientationError(
                 "free_at", "une date et heure ISO est attendue (2026-12-01T14:30)."
             ) from None
-        if not 1970 <= free_at.year <= 2200:
-            raise OrientationError("free_at", "date hors limites.")
+        if not params.in_bounds(free_at):
+            raise OrientationError("free_at", "free_at doit tomber entre 1970 et 2200.")
         free_at = hours._aware(free_at)
     query = Query(tuple(needs), home, mobility, free_at, age_group)
     return query, commune

@@ -142,7 +142,14 @@ DEFAULT_FROM_EMAIL = env.get("DEFAULT_FROM_EMAIL", "Maillage <ne-pas-repondre@ma
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 REST_FRAMEWORK = {
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # one error shape and its documentation for every API (maillage.core.api_errors)
+    "DEFAULT_SCHEMA_CLASS": "maillage.core.api_errors.ErrorSchema",
+    "EXCEPTION_HANDLER": "maillage.core.api_errors.exception_handler",
+    "DEFAULT_PARSER_CLASSES": [
+        "maillage.core.parsers.SafeJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
