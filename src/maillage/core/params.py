@@ -15,6 +15,7 @@ import datetime as dt
 from typing import TypeVar
 
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 
 from .clock import PARIS
 
@@ -51,6 +52,18 @@ def check_bounds(value: _D, parameter: str) -> _D:
     if not in_bounds(value):
         raise ParameterError(parameter, f"{parameter} doit tomber entre {MIN_YEAR} et {MAX_YEAR}.")
     return value
+
+
+def bounded(field: str) -> Q:
+    """Rows whose moment ``field`` lies within the bounds. A row written before the
+    bounds were enforced (year 1 BC on PostgreSQL cannot even be read) stays out of
+    sight instead of failing every page and feed that would list it."""
+    return Q(
+        **{
+            f"{field}__gte": dt.datetime(MIN_YEAR, 1, 1, tzinfo=PARIS),
+            f"{field}__lt": dt.datetime(MAX_YEAR + 1, 1, 1, tzinfo=PARIS),
+        }
+    )
 
 
 def validate_bounded_date(value) -> None:

@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from maillage.core import clock
-from maillage.core.params import validate_bounded_date
+from maillage.core.params import bounded, validate_bounded_date
 from maillage.places.models import Audience, Function, MobileStop, Place, Wheelchair
 
 from . import recurrence
@@ -33,7 +33,12 @@ def new_token() -> str:
 
 class EventQuerySet(models.QuerySet):
     def published(self):
-        return self.filter(status__in=[Event.Status.SCHEDULED, Event.Status.CANCELLED])
+        return self.within_bounds().filter(
+            status__in=[Event.Status.SCHEDULED, Event.Status.CANCELLED]
+        )
+
+    def within_bounds(self):
+        return self.filter(bounded("start"))
 
 
 class Event(models.Model):
@@ -178,7 +183,13 @@ class Event(models.Model):
 
 class OccurrenceQuerySet(models.QuerySet):
     def visible(self):
-        return self.filter(event__status__in=[Event.Status.SCHEDULED, Event.Status.CANCELLED])
+        return self.within_bounds().filter(
+            bounded("event__start"),
+            event__status__in=[Event.Status.SCHEDULED, Event.Status.CANCELLED],
+        )
+
+    def within_bounds(self):
+        return self.filter(bounded("start"))
 
     def upcoming(self, now=None):
         return self.filter(end__gte=now or clock.now())
