@@ -5,21 +5,29 @@ read as a formula by Excel and LibreOffice (« CSV injection »): a room named
 ``=HYPERLINK(...)`` in an export would become a live link. Every CSV the
 platform writes goes through :func:`writer` / :func:`dict_writer`, which
 prefix such a text cell with an apostrophe (OWASP's advice). Numbers are
-written as numbers: ``-3.5`` stays ``-3.5``.
+written as numbers: ``-3.5`` stays ``-3.5``, and so does a text that is only a
+signed number or phone number (``+33 4 66 00 00 00``, ``-0.5``): without a
+letter or a symbol it cannot call anything, and open data keeps its values.
 """
 
 from __future__ import annotations
 
 import csv
+import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_SIGNED_NUMBER = re.compile(r"^[+-][\d\s().,]*$")
 
 
 def cell(value: Any) -> Any:
     """The value, with a leading apostrophe when a spreadsheet would run it."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
+    if (
+        isinstance(value, str)
+        and value.startswith(FORMULA_START)
+        and not _SIGNED_NUMBER.match(value)
+    ):
         return "'" + value
     return value
 

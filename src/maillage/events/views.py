@@ -250,7 +250,7 @@ def participants_csv(request, pk):
     ):
         writer.writerow(
             [
-                _safe_cell(r.name),
+                r.name,
                 r.email,
                 str(labels[r.status]),
                 timezone.localtime(r.confirmed_at).strftime("%Y-%m-%d %H:%M")
@@ -260,11 +260,6 @@ def participants_csv(request, pk):
             ]
         )
     return response
-
-
-def _safe_cell(text: str) -> str:
-    """No formula injection in spreadsheets."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
 
 
 # --- feeds ---------------------------------------------------------------------------
