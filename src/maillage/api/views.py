@@ -19,7 +19,7 @@ from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics
-from rest_framework.exceptions import APIException, NotFound
+from rest_framework.exceptions import NotFound
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import AllowAny
 from rest_framework.renderers import BaseRenderer, JSONRenderer
@@ -27,6 +27,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from maillage.core import clock
+from maillage.core.api_errors import BadParameter, error_responses
 from maillage.places import exports
 from maillage.places.models import (
     FunctionFamily,
@@ -58,14 +59,6 @@ _MAX_ID = 2**63 - 1
 
 
 # --------------------------------------------------------------------------- errors, helpers
-
-
-class BadParameter(APIException):
-    status_code = 400
-    default_code = "bad_parameter"
-
-    def __init__(self, parameter: str, message: str):
-        self.detail = {"error": "bad_parameter", "parameter": parameter, "message": message}
 
 
 def place_filter(request):
@@ -183,8 +176,8 @@ PLACE_PARAMETERS = [
     OpenApiParameter("q", str, description="Texte : nom, résumé, porteur, commune, code postal."),
     OpenApiParameter("dept", str, description="Code(s) de département, séparés par des virgules."),
 ]
-BAD_REQUEST = OpenApiResponse(s.ErrorSerializer, description="Paramètre invalide.")
-NOT_FOUND = OpenApiResponse(s.NotFoundSerializer, description="Introuvable.")
+BAD_REQUEST = error_responses(400)[400]
+NOT_FOUND = error_responses(404)[404]
 
 
 @extend_schema(

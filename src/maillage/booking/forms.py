@@ -9,6 +9,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from maillage.core.params import validate_bounded_date
 from maillage.places.hours import PARIS, InvalidOpeningHours
 from maillage.places.hours import validate as validate_hours
 from maillage.territory.geo import resolve_commune
@@ -35,7 +36,10 @@ def tomorrow() -> dt.date:
 
 class SearchForm(forms.Form):
     date = forms.DateField(
-        label=_("Le"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Le"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[validate_bounded_date],
     )
     period = forms.ChoiceField(label=_("Quand"), choices=PERIODS, initial="afternoon")
     commune = forms.CharField(
@@ -102,7 +106,11 @@ class SearchForm(forms.Form):
 
 
 class BookForm(forms.Form):
-    date = forms.DateField(label=_("Le"), widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(
+        label=_("Le"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[validate_bounded_date],
+    )
     start = forms.TimeField(
         label=_("de"), widget=forms.TimeInput(attrs={"type": "time", "step": 300})
     )

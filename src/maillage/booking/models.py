@@ -27,6 +27,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from maillage.core.params import validate_bounded_date
+
 
 def new_token() -> str:
     return secrets.token_urlsafe(24)
@@ -194,8 +196,8 @@ class Block(models.Model):
     resource = models.ForeignKey(
         Resource, on_delete=models.CASCADE, related_name="blocks", verbose_name=_("ressource")
     )
-    start = models.DateTimeField(_("du"))
-    end = models.DateTimeField(_("au"))
+    start = models.DateTimeField(_("du"), validators=[validate_bounded_date])
+    end = models.DateTimeField(_("au"), validators=[validate_bounded_date])
     reason = models.CharField(_("motif"), max_length=200, blank=True)
 
     class Meta:
@@ -260,8 +262,8 @@ class Booking(models.Model):
         related_name="bookings",
         verbose_name=_("personne"),
     )
-    start = models.DateTimeField(_("début"), db_index=True)
-    end = models.DateTimeField(_("fin"))
+    start = models.DateTimeField(_("début"), db_index=True, validators=[validate_bounded_date])
+    end = models.DateTimeField(_("fin"), validators=[validate_bounded_date])
     blocked_until = models.DateTimeField(_("bloqué jusqu'à (fin + battement)"), editable=False)
     seats = models.PositiveIntegerField(_("places"), default=1)
     is_unit = models.BooleanField(editable=False, default=True)
