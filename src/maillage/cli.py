@@ -20,11 +20,19 @@ def command_name(word: str) -> str:
 
 def main(argv: list[str] | None = None) -> None:
     argv = list(sys.argv if argv is None else argv)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "maillage.config.settings.dev")
     if len(argv) > 1 and not argv[1].startswith("-"):
         argv[1] = command_name(argv[1])
         if argv[1] == "help" and len(argv) > 2 and not argv[2].startswith("-"):
             argv[2] = command_name(argv[2])
+    # Serving is production unless the operator says otherwise (`make demo`
+    # passes the development settings with DJANGO_DEBUG=0): a server never shows
+    # a traceback by default. Every other command works on the local SQLite
+    # database with the development settings.
+    serving = len(argv) > 1 and argv[1] == "serve"
+    os.environ.setdefault(
+        "DJANGO_SETTINGS_MODULE",
+        "maillage.config.settings.prod" if serving else "maillage.config.settings.dev",
+    )
     argv[0] = "maillage"
     from django.core.management import execute_from_command_line
     from django.db import DatabaseError
