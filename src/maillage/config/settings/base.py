@@ -179,6 +179,9 @@ MAILLAGE_GEO_API_COMMUNES_URL = env.get("MAILLAGE_GEO_API_COMMUNES_URL", "")
 MAILLAGE_SITE_URL = env.get("MAILLAGE_SITE_URL", "http://127.0.0.1:8000")
 # Where the orientation engine finds events (it imports no other app itself).
 MAILLAGE_JOURNEY_EVENT_PROVIDERS = ["maillage.events.journeys.events_between"]
+# Who adds dated stops of mobile units to the read model of the network
+# (maillage.places.network): events at a mobile unit are its stops.
+MAILLAGE_NETWORK_VISIT_PROVIDERS = ["maillage.events.network.mobile_visits"]
 # Days after which a place's page counts as not checked, and its hosts are reminded.
 MAILLAGE_STALE_AFTER_DAYS = int(env.get("MAILLAGE_STALE_AFTER_DAYS", "180"))
 
