@@ -121,7 +121,7 @@ def send_referral(
     """A host of ``from_place`` sends a person on to ``to_place`` for ``need``, with the
     person's consent. The receiving hosts are told by e-mail (without the person's name)."""
 
-    from maillage.accounts.mail import send_templated
+    from maillage.core.mail import send_templated
 
     from .models import Referral
 
@@ -310,7 +310,7 @@ def request_contact(sender, recipient, message: str):
     """Relay a contact request (no e-mail address is shown to either person yet)."""
     import datetime as dt_
 
-    from maillage.accounts.mail import send_templated
+    from maillage.core.mail import send_templated
 
     from .models import ContactRequest, HelpProfile
 
@@ -343,7 +343,7 @@ def request_contact(sender, recipient, message: str):
 def answer_contact(request, *, by, accept: bool):
     """The recipient accepts (both e-mails are then revealed to each other) or declines."""
 
-    from maillage.accounts.mail import send_templated
+    from maillage.core.mail import send_templated
 
     from .models import ContactRequest
 

@@ -9,13 +9,21 @@ naming the parameter and why (in French).
 from __future__ import annotations
 
 import datetime as dt
-import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from maillage.core import clock
+from maillage.core.params import (  # noqa: F401 (re-exported: the directory's parameters)
+    FilterError,
+    number,
+    parse_bool,
+    parse_datetime,
+    parse_near,
+    single,
+    values,
+)
 
 from . import hours
 from .models import PlaceType
@@ -30,21 +38,7 @@ FAMILY_SLUGS: frozenset[str] = frozenset(fam[0] for fam in FAMILIES)
 FAMILY_OF: dict[str, str] = {f[0]: fam[0] for fam in FAMILIES for f in fam[3]}
 TYPE_SLUGS: frozenset[str] = frozenset(PlaceType.values)
 
-_TRUE = {"1", "true", "yes", "on", "oui", "vrai"}
-_FALSE = {"0", "false", "no", "off", "non", "faux"}
 _INSEE = re.compile(r"^(?:\d{5}|2[AB]\d{3})$")
-
-
-class FilterError(ValueError):
-    """A bad search parameter: ``field`` names it, ``message`` says why (in French)."""
-
-    def __init__(self, field: str, message: str):
-        super().__init__(f"{field}: {message}")
-        self.field = field
-        self.message = message
-
-    def as_dict(self) -> dict[str, str]:
-        return {"parameter": self.field, "message": self.message}
 
 
 @dataclass
@@ -100,106 +94,19 @@ class PlaceFilter:
         return params
 
 
-def _values(params: Mapping[str, Any], name: str) -> list[str]:
-    """Every value given for ``name``: repeated parameters and comma lists alike."""
-    if hasattr(params, "getlist"):
-        raw = params.getlist(name)
-    else:
-        raw = params.get(name)
-        if raw is None:
-            raw = []
-        elif isinstance(raw, str):
-            raw = [raw]
-    out: list[str] = []
-    for item in raw:
-        out += [part.strip() for part in str(item).split(",") if part.strip()]
-    return out
-
-
-def _single(params: Mapping[str, Any], name: str) -> str | None:
-    if hasattr(params, "getlist"):
-        values = params.getlist(name)
-    else:
-        value = params.get(name)
-        values = [] if value is None else value if isinstance(value, list | tuple) else [value]
-    values = [str(v).strip() for v in values]
-    values = [v for v in values if v]
-    if not values:
-        return None
-    if len(set(values)) > 1:
-        raise FilterError(name, f"{name} ne peut être donné qu'une fois.")
-    return values[0]
-
-
-def _float(name: str, text: str, what: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise FilterError(name, f"{name} doit être {what} (reçu « {text[:40]} »).") from None
-    if not math.isfinite(value):
-        raise FilterError(name, f"{name} doit être {what} (reçu « {text[:40]} »).")
-    return value
-
-
-def parse_bool(name: str, text: str | None) -> bool | None:
-    if text is None:
-        return None
-    value = text.strip().lower()
-    if value in _TRUE:
-        return True
-    if value in _FALSE:
-        return False
-    raise FilterError(name, f"{name} doit valoir 1 ou 0 (oui ou non), pas « {text[:40]} ».")
-
-
-def parse_near(text: str, name: str = "near") -> tuple[float, float]:
-    parts = [p.strip() for p in text.split(",")]
-    if len(parts) != 2:
-        raise FilterError(
-            name,
-            f"{name} doit être « latitude,longitude » en degrés décimaux, par exemple 44.5215,3.4965.",
-        )
-    lat = _float(name, parts[0], "« latitude,longitude » en degrés décimaux")
-    lon = _float(name, parts[1], "« latitude,longitude » en degrés décimaux")
-    if not -90 <= lat <= 90:
-        raise FilterError(
-            name, f"la latitude de {name} doit être comprise entre -90 et 90 (reçu {lat:g})."
-        )
-    if not -180 <= lon <= 180:
-        raise FilterError(
-            name, f"la longitude de {name} doit être comprise entre -180 et 180 (reçu {lon:g})."
-        )
-    return lat, lon
-
-
-def parse_datetime(name: str, text: str) -> dt.datetime:
-    """ISO 8601 (``2026-11-26T10:30``, ``...+01:00``, ``...Z``); naive means Europe/Paris."""
-    try:
-        moment = dt.datetime.fromisoformat(text.replace(" ", "T", 1) if "T" not in text else text)
-    except ValueError:
-        raise FilterError(
-            name,
-            f"{name} doit être une date et heure ISO 8601, par exemple 2026-11-26T10:30 "
-            f"(heure de Paris) ou 2026-11-26T10:30+01:00 (reçu « {text[:40]} »).",
-        ) from None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=hours.PARIS)
-    return moment
-
-
 def parse_filter(params: Mapping[str, Any]) -> PlaceFilter:
     """A :class:`PlaceFilter` from query parameters (a QueryDict or a plain dict of
     strings or lists). Unknown parameters (``page``, ``format``...) are ignored;
     a bad value raises :class:`FilterError` naming the parameter and why."""
     f = PlaceFilter()
 
-    near = _single(params, "near")
+    near = single(params, "near")
     if near is not None:
         f.near = parse_near(near)
 
-    radius = _single(params, "radius_km")
+    radius = single(params, "radius_km")
     if radius is not None:
-        value = _float("radius_km", radius, "un nombre positif (km)")
+        value = number("radius_km", radius, "un nombre positif (km)")
         if value <= 0:
             raise FilterError("radius_km", "radius_km doit être un nombre positif (km).")
         if value > MAX_RADIUS_KM:
@@ -213,7 +120,7 @@ def parse_filter(params: Mapping[str, Any]) -> PlaceFilter:
             )
         f.radius_km = value
 
-    functions = _values(params, "function")
+    functions = values(params, "function")
     unknown = [slug for slug in functions if slug not in FUNCTION_SLUGS]
     if unknown:
         raise FilterError(
@@ -224,7 +131,7 @@ def parse_filter(params: Mapping[str, Any]) -> PlaceFilter:
         )
     f.functions = list(dict.fromkeys(functions))
 
-    family = _single(params, "family")
+    family = single(params, "family")
     if family is not None:
         if family not in FAMILY_SLUGS:
             raise FilterError(
@@ -235,7 +142,7 @@ def parse_filter(params: Mapping[str, Any]) -> PlaceFilter:
             )
         f.family = family
 
-    types = _values(params, "type")
+    types = values(params, "type")
     unknown = [slug for slug in types if slug not in TYPE_SLUGS]
     if unknown:
         raise FilterError(
@@ -246,7 +153,7 @@ def parse_filter(params: Mapping[str, Any]) -> PlaceFilter:
         )
     f.types = list(dict.fromkeys(types))
 
-    commune = _single(params, "commune")
+    commune = single(params, "commune")
     if commune is not None:
         if not _INSEE.match(commune.upper()):
             raise FilterError(
@@ -255,20 +162,20 @@ def parse_filter(params: Mapping[str, Any]) -> PlaceFilter:
             )
         f.commune = commune.upper()
 
-    open_at = _single(params, "open_at")
+    open_at = single(params, "open_at")
     if open_at is not None:
         f.open_at = parse_datetime("open_at", open_at)
         if not MIN_YEAR <= f.open_at.year <= MAX_YEAR:
             raise FilterError("open_at", f"open_at doit tomber entre {MIN_YEAR} et {MAX_YEAR}.")
-    f.open_now = bool(parse_bool("open_now", _single(params, "open_now")))
+    f.open_now = bool(parse_bool("open_now", single(params, "open_now")))
     if f.open_now and f.open_at is not None:
         raise FilterError("open_now", "open_now et open_at ne peuvent être donnés ensemble.")
 
-    f.free = bool(parse_bool("free", _single(params, "free")))
-    f.accessible = bool(parse_bool("accessible", _single(params, "accessible")))
-    f.mobile = parse_bool("mobile", _single(params, "mobile"))
+    f.free = bool(parse_bool("free", single(params, "free")))
+    f.accessible = bool(parse_bool("accessible", single(params, "accessible")))
+    f.mobile = parse_bool("mobile", single(params, "mobile"))
 
-    q = _single(params, "q") or ""
+    q = single(params, "q") or ""
     if "\x00" in q:
         raise FilterError("q", "q ne peut contenir le caractère nul.")
     if len(q) > MAX_Q_LENGTH:
