@@ -1,11 +1,11 @@
-"""/api/places/ outside a transaction, as in production: the in-process index
-answers, and sees writes at once."""
+"""/api/places/ outside a transaction, as in production: the read model of the
+network answers, and sees committed writes at the next request (patched, not rebuilt)."""
 
 from __future__ import annotations
 
 import pytest
 
-from maillage.places import search
+from maillage.places import network
 from maillage.places.models import Place
 
 from .conftest import make_place
@@ -25,11 +25,11 @@ def test_the_index_answers_and_follows_every_change(client, places):
         "France Services de Mende",
         "Tiers-lieu de Florac",
     ]
-    index = search._index
-    assert index is not None and index.summaries  # built, and its cache filled
+    model = network._shared
+    assert model is not None and model.summaries  # built, and its cache filled
     make_place("Médiathèque de Mende", (44.5200, 3.4960), ["digital-mediation"])
     assert names(client, **NEAR)[0] == "Médiathèque de Mende"
-    assert search._index is not index  # rebuilt
+    assert network._shared is not model and network._shared.version > model.version
     Place.objects.filter(name="Médiathèque de Mende").update(name="Médiathèque")
     assert names(client, **NEAR)[0] == "Médiathèque"
     Place.objects.filter(name="Médiathèque").delete()

@@ -6,8 +6,8 @@ import datetime as dt
 
 import pytest
 
-from maillage.participation import ratelimit
-from maillage.participation.models import RateLimitCounter
+from maillage.core import ratelimit
+from maillage.core.models import RateLimitCounter
 
 T0 = dt.datetime(2026, 11, 25, 10, 0, tzinfo=dt.UTC)
 

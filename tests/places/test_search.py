@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import time
 
 import pytest
 from django.core.paginator import Paginator
@@ -11,6 +10,7 @@ from django.db import connection
 from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
 
+from maillage.places import search
 from maillage.places.hours import PARIS
 from maillage.places.models import (
     Closure,
@@ -210,7 +210,11 @@ def test_a_bad_parameter_raises_filter_error_naming_it_and_why(params, field, wo
         parse_filter(params)
     assert caught.value.field == field
     assert words in caught.value.message
-    assert caught.value.as_dict() == {"parameter": field, "message": caught.value.message}
+    assert caught.value.as_dict() == {
+        "error": "bad_parameter",
+        "parameter": field,
+        "message": caught.value.message,
+    }
 
 
 def test_to_params_round_trips_through_parse_filter():
@@ -472,6 +476,7 @@ def test_a_search_takes_a_fixed_number_of_queries_whatever_the_number_of_places(
     f = parse_filter(
         {"near": "44.5,3.5", "radius_km": "20", "function": "fablab", "open_at": "2026-11-26T10:00"}
     )
+    search_places(f)  # the read model is built (a fixed number of queries too)
     with CaptureQueriesContext(connection) as ctx:
         hits = list(search_places(f))
         for hit in hits:
@@ -640,38 +645,51 @@ def test_the_index_sees_every_kind_of_write_at_once(places):
     }
 
 
-def test_other_processes_learn_of_writes_from_the_stamp_file(
-    places, settings, tmp_path, monkeypatch
-):
-    from maillage.places import search
+def test_every_kind_of_write_bumps_the_network_version_in_its_own_transaction(places):
+    from django.db import transaction
 
-    settings.DATA_DIR = tmp_path
-    monkeypatch.setattr(search, "_last_touch", 0.0)  # in a transaction, touches are spaced out
-    before = search._stamp()
-    make_place("Écrit ailleurs", (44.5, 3.5))
-    assert search._stamp() != before
-    assert (tmp_path / search.STAMP_NAME).exists()
-    # Within a transaction, once more at the end of the request (after its commit).
-    monkeypatch.setattr(search, "_last_touch", time.monotonic())
-    make_place("Écrit encore", (44.5, 3.5))
-    written = search._stamp()
-    assert search._pending_touch
-    from django.core.signals import request_finished
+    from maillage.places import network as read_model
 
-    request_finished.send(sender=None)
-    assert search._stamp() != written and not search._pending_touch
+    v0 = read_model.database_version()
+    p = make_place("Écrit ici", (44.5, 3.5))  # ORM create
+    v1 = read_model.database_version()
+    assert v1 > v0
+    Place.objects.filter(pk=p.pk).update(name="Renommé")  # bulk update
+    v2 = read_model.database_version()
+    assert v2 > v1
+    with connection.cursor() as cursor:  # raw SQL, no ORM at all
+        cursor.execute("UPDATE places_place SET summary = 'x' WHERE id = %s", [p.pk])
+    v3 = read_model.database_version()
+    assert v3 > v2
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT DISTINCT place_id FROM places_networkchange WHERE version > %s", [v0]
+        )
+        assert {r[0] for r in cursor.fetchall()} == {p.pk}
+    try:
+        with transaction.atomic():
+            Place.objects.filter(pk=p.pk).update(name="Jamais")
+            assert read_model.database_version() > v3  # the writer sees its own version
+            raise RuntimeError
+    except RuntimeError:
+        pass
+    assert read_model.database_version() == v3  # rolled back with the write
+    assert read_model.current().get(p.pk).name == "Renommé"
 
 
-def test_the_index_is_not_used_inside_a_transaction_unless_forced(places):
-    from maillage.places.search import index_find
+def test_an_incremental_update_equals_a_rebuild(places):
+    from maillage.places import network as read_model
 
-    assert index_find(PlaceFilter()) is None  # pytest-django runs each test in a transaction
-    assert index_find(PlaceFilter(q="Mende"), force=True) is None  # text: SQL only
-    assert index_find(PlaceFilter(), force=True) is not None
-
-
-def test_the_index_can_be_switched_off(places, settings):
-    from maillage.places.search import index_find
-
-    settings.MAILLAGE_SEARCH_INDEX_TTL = 0
-    assert index_find(PlaceFilter()) is None
+    before = read_model.current()
+    p = make_place("Nouveau", (44.52, 3.50), ["fablab"])
+    Closure.objects.create(place=places["florac"], start_date=dt.date(2026, 11, 20),
+                           end_date=dt.date(2026, 11, 30))  # fmt: skip
+    places["mende"].delete()
+    patched = read_model.current()
+    assert patched is not before and patched.version > before.version
+    rebuilt = read_model.Network(read_model.load_records(), patched.version, patched.db)
+    assert patched.records == rebuilt.records
+    f = parse_filter({"near": "44.5,3.5", "radius_km": "80"})
+    assert search.model_find(patched, f) == search.model_find(rebuilt, f)
+    assert search.model_find(patched, PlaceFilter()) == search.model_find(rebuilt, PlaceFilter())
+    assert p.pk in patched and places["mende"].pk not in patched

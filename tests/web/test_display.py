@@ -1,4 +1,4 @@
-"""How times, hours and stops are worded (maillage.web.display), at fixed moments."""
+"""How times, hours and stops are worded (maillage.places.display), at fixed moments."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ import datetime as dt
 import pytest
 from django.utils import translation
 
+from maillage.places import display, network
 from maillage.places.hours import PARIS, DateRange
-from maillage.web import display
 from maillage.web.templatetags.maillage_web import km
 
 NBSP = "\u00a0"
@@ -28,6 +28,24 @@ def plain(text: str) -> str:
     return text.replace(NBSP, " ")
 
 
+def open_status(expression: str, closures=(), *, now):
+    """The status of a place with these hours (a record of the read model)."""
+    rec = network.PlaceRec(
+        id=1,
+        slug="x",
+        name="x",
+        type="tiers-lieu",
+        lat=None,
+        lon=None,
+        is_mobile=False,
+        hours=expression,
+        commune="",
+        commune_name="",
+        closures=tuple(network.ClosureRec(c.start, c.end) for c in closures),
+    )
+    return display.status_at(rec, now, now)
+
+
 def test_times_are_said_the_french_way():
     assert plain(display.time_label(dt.time(9, 0))) == "9 h"
     assert plain(display.time_label(dt.time(14, 30))) == "14 h 30"
@@ -40,38 +58,38 @@ def test_the_first_of_the_month_is_1er():
 
 
 def test_a_closed_place_says_when_it_opens_next():
-    status = display.open_status(WEEKDAYS, now=WEDNESDAY_EVENING)
+    status = open_status(WEEKDAYS, now=WEDNESDAY_EVENING)
     assert (status.state, status.label, plain(status.detail)) == (
         "closed",
         "Fermé",
         "ouvre demain à 9 h",
     )
     friday_evening = WEDNESDAY_EVENING + dt.timedelta(days=2)
-    assert plain(display.open_status(WEEKDAYS, now=friday_evening).detail) == "ouvre lundi à 9 h"
+    assert plain(open_status(WEEKDAYS, now=friday_evening).detail) == "ouvre lundi à 9 h"
 
 
 def test_an_open_place_says_when_it_closes():
-    status = display.open_status(WEEKDAYS, now=WEDNESDAY_MORNING)
+    status = open_status(WEEKDAYS, now=WEDNESDAY_MORNING)
     assert (status.state, status.label, plain(status.detail)) == (
         "open",
         "Ouvert maintenant",
         "ferme à 12 h",
     )
-    late = display.open_status("Mo-Su 18:00-24:00", now=WEDNESDAY_EVENING)
+    late = open_status("Mo-Su 18:00-24:00", now=WEDNESDAY_EVENING)
     assert late.detail == "ferme à minuit"
-    assert display.open_status("24/7", now=WEDNESDAY_EVENING).detail == ""
+    assert open_status("24/7", now=WEDNESDAY_EVENING).detail == ""
 
 
 def test_a_closure_is_named_in_the_status():
     closure = DateRange(dt.date(2026, 11, 20), dt.date(2026, 11, 30))
-    status = display.open_status(WEEKDAYS, [closure], now=WEDNESDAY_MORNING)
+    status = open_status(WEEKDAYS, [closure], now=WEDNESDAY_MORNING)
     assert status.state == "closed"
     assert status.label == "Fermeture exceptionnelle jusqu'au lundi 30 novembre"
     assert plain(status.detail) == "ouvre mardi à 9 h"
 
 
 def test_unknown_hours_are_not_guessed():
-    assert display.open_status("", now=WEDNESDAY_MORNING).state == "unknown"
+    assert open_status("", now=WEDNESDAY_MORNING).state == "unknown"
 
 
 def test_the_week_table_covers_seven_days_from_today():
@@ -106,7 +124,7 @@ def test_km_are_rounded_for_people():
 @pytest.mark.django_db
 def test_stop_visits_are_listed_soonest_first_over_two_weeks(demo):
     truck = demo.places["truck"]
-    visits = display.stop_visits(truck.stops.all(), now=WEDNESDAY_EVENING)
+    visits = display.stop_visits([network.record_for(truck.pk)], now=WEDNESDAY_EVENING)
     assert len(visits) == 4  # Thursdays 26 Nov and 3 Dec, Tuesdays 1 and 8 Dec
     assert [v.start.date().isoformat() for v in visits] == [
         "2026-11-26",
@@ -114,7 +132,7 @@ def test_stop_visits_are_listed_soonest_first_over_two_weeks(demo):
         "2026-12-03",
         "2026-12-08",
     ]
-    assert visits[0].stop.commune.name == "Langogne"
+    assert visits[0].commune_name == "Langogne"
     assert plain(visits[0].times) == "14 h – 17 h"
 
 

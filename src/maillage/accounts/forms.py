@@ -8,7 +8,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from maillage.participation import ratelimit
+from maillage.core import ratelimit
 
 from .models import User
 from .services import normalise_email

@@ -5,16 +5,18 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.tokens import PasswordResetTokenGenerator
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from maillage.core import clock
+from maillage.core.mail import absolute, send_templated
 
-from .mail import absolute, send_templated
 from .models import User
 
 
@@ -130,10 +132,18 @@ def _authored_history(user: User) -> list[dict[str, Any]]:
     return sorted(entries, key=lambda e: e["date"])
 
 
-def export_personal_data(user: User) -> dict[str, Any]:
-    """Everything Maillage keeps about ``user``, as JSON-ready data."""
-    from maillage.participation.services import personal_data
+def _hooks(setting: str) -> list:
+    """The callables named by a setting: how accounts reaches the apps above it
+    (participation, ...) without importing them."""
+    return [import_string(path) for path in getattr(settings, setting, ())]
 
+
+def export_personal_data(user: User) -> dict[str, Any]:
+    """Everything Maillage keeps about ``user``, as JSON-ready data (what the apps
+    above accounts hold comes from the ``MAILLAGE_PERSONAL_DATA_PROVIDERS``)."""
+    others: dict[str, Any] = {}
+    for provider in _hooks("MAILLAGE_PERSONAL_DATA_PROVIDERS"):
+        others.update(provider(user))
     return {
         "exported_at": clock.now().isoformat(),
         "account": {
@@ -151,7 +161,7 @@ def export_personal_data(user: User) -> dict[str, Any]:
             {"name": place.name, "slug": place.slug, "url": absolute(place.get_absolute_url())}
             for place in user.hosted_places.order_by("name")
         ],
-        **personal_data(user),
+        **others,
         "history": _authored_history(user),
     }
 
@@ -160,9 +170,9 @@ def export_personal_data(user: User) -> dict[str, Any]:
 def delete_account(user: User) -> None:
     """Delete the account: the person stops hosting their places, their claims go,
     their proposals and flags stay without them, and the history keeps the changes
-    without saying who made them."""
-    from maillage.participation.services import forget_person
-
+    without saying who made them (the ``MAILLAGE_FORGET_PERSON_HOOKS`` of the apps
+    above accounts)."""
     user.hosted_places.clear()
-    forget_person(user)
+    for forget in _hooks("MAILLAGE_FORGET_PERSON_HOOKS"):
+        forget(user)
     user.delete()

@@ -16,7 +16,7 @@ from django.utils.http import urlsafe_base64_decode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from maillage.participation import ratelimit
+from maillage.core import ratelimit
 
 from . import services
 from .forms import DeleteAccountForm, LoginForm, ProfileForm, SignUpForm
@@ -83,18 +83,13 @@ def account(request):
         services.update_profile(request.user, display_name=form.cleaned_data["display_name"])
         messages.success(request, _("Enregistré."))
         return redirect("accounts:account")
-    from maillage.participation.models import Proposal
-
-    return render(
-        request,
-        "accounts/account.html",
-        {
-            "profile_form": form,
-            "hosted_places": request.user.hosted_places.order_by("name"),
-            "proposals": Proposal.objects.by_person(request.user).select_related("place"),
-            "claims": request.user.claims.select_related("place"),
-        },
-    )
+    context = {
+        "profile_form": form,
+        "hosted_places": request.user.hosted_places.order_by("name"),
+    }
+    for provider in services._hooks("MAILLAGE_ACCOUNT_CONTEXT_PROVIDERS"):
+        context.update(provider(request.user))
+    return render(request, "accounts/account.html", context)
 
 
 @login_required

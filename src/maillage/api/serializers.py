@@ -46,7 +46,9 @@ class PlaceListSerializer(serializers.Serializer):
     opening_hours = serializers.CharField(
         allow_blank=True, help_text="Syntaxe OpenStreetMap opening_hours."
     )
-    open_now = serializers.BooleanField()
+    open_now = serializers.BooleanField(
+        allow_null=True, help_text="Ouvert maintenant ; null quand les horaires sont inconnus."
+    )
     wheelchair = serializers.ChoiceField(choices=Wheelchair.choices, allow_blank=True)
     fee = serializers.ChoiceField(choices=Fee.choices, allow_blank=True)
     networks = NetworkSerializer(many=True)
@@ -67,7 +69,9 @@ class PlaceFunctionSerializer(FunctionBriefSerializer):
         allow_blank=True, help_text="Horaires propres ; vide : ceux du lieu."
     )
     effective_hours = serializers.CharField(allow_blank=True)
-    available_now = serializers.BooleanField()
+    available_now = serializers.BooleanField(
+        allow_null=True, help_text="Disponible maintenant ; null quand les horaires sont inconnus."
+    )
     audiences = serializers.ListField(child=serializers.CharField())
     conditions = serializers.CharField(allow_blank=True)
     fee = serializers.CharField(allow_blank=True)

@@ -28,7 +28,7 @@ from rest_framework.views import APIView
 
 from maillage.core import clock
 from maillage.core.api_errors import BadParameter, error_responses
-from maillage.places import exports
+from maillage.places import exports, network
 from maillage.places.models import (
     FunctionFamily,
     Notice,
@@ -39,8 +39,6 @@ from maillage.places.search import (
     FAMILY_SLUGS,
     FUNCTION_SLUGS,
     FilterError,
-    current_index,
-    function_available_at,
     list_prefetches,
     parse_bool,
     parse_filter,
@@ -199,16 +197,14 @@ class PlaceList(JSONErrors, generics.ListAPIView):
     def list(self, request, *args, **kwargs):
         f, queryset = place_filter(request), places_queryset(request)
         result = search_places(f, queryset)
-        # Page over (id, distance) pairs, then read only the page's places, as rows
-        # (from the search index's cache when it answered).
-        index = current_index() if queryset is None and not f.q else None
+        # Page over (id, distance) pairs, then read only the page's places, from the
+        # read model of the network.
         page = self.paginate_queryset(list(zip(result.ids, result.distances, strict=True)))
         data = exports.summaries(
             [pair[0] for pair in page],
             [pair[1] for pair in page],
             now=clock.now(),
             url_for=url_for(request),
-            index=index,
         )
         return self.get_paginated_response(data)
 
@@ -217,13 +213,16 @@ def place_detail(place: Place, request) -> dict:
     now = clock.now()
     today = timezone.localdate()
     data = exports.place_summary(place, now=now, url_for=url_for(request))
+    rec = network.record_for(place.pk)
     data["functions"] = [
         {
             **exports.function_brief(pf),
             "description": pf.function.description,
             "opening_hours": pf.opening_hours,
             "effective_hours": pf.effective_hours,
-            "available_now": function_available_at(pf, now),
+            "available_now": exports.open_now_value(
+                network.state_at(rec, now, functions=(pf.function.slug,))
+            ),
             "audiences": list(pf.audiences),
             "conditions": pf.conditions,
             "fee": pf.fee,

@@ -27,8 +27,7 @@ from rest_framework.views import APIView
 
 from maillage.core import clock
 from maillage.core.api_errors import json_object
-from maillage.core.params import ParameterError
-from maillage.places.search import FilterError, parse_datetime, parse_near
+from maillage.core.params import ParameterError, parse_datetime, parse_near
 
 from . import availability, search, services
 from .models import Booking, Resource
@@ -68,8 +67,8 @@ def _datetime(params, name: str, required: bool = True) -> dt.datetime | None:
             raise BadParameter(name, f"{name} est obligatoire (date et heure ISO 8601).")
         return None
     try:
-        return parse_datetime(name, str(text))
-    except FilterError as error:
+        return parse_datetime(str(text), name)  # within the platform's years
+    except ParameterError as error:
         raise BadParameter(name, error.message) from None
 
 

@@ -14,7 +14,7 @@ from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from maillage.accounts.mail import absolute, site_url
+from maillage.core.mail import absolute, site_url
 
 from . import ical
 from .models import Booking

@@ -16,9 +16,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from maillage.core import clock, csvsafe, params
+from maillage.core.maps import map_config
 from maillage.places.models import Place
 from maillage.places.search import FilterError, parse_near
-from maillage.web.maps import map_config
 
 from . import availability, ical, occupancy, search, services
 from .forms import BlockFormSet, BookForm, ResourceForm, SearchForm, SeasonFormSet, tomorrow

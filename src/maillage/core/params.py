@@ -1,18 +1,21 @@
-"""Reading what a person or an API client sends: one error, bounded dates.
+"""Reading what a person or an API client sends, the same way for every API and page.
 
-Every date the platform accepts from outside (a form, a query parameter, a JSON
-body) falls between :data:`MIN_YEAR` and :data:`MAX_YEAR`. Beyond them a date
-is a mistake, and it breaks things far from where it was typed: year 1 stored
-by PostgreSQL as 1 BC, timezone conversions overflowing, calendar feeds
-failing for everyone. A bad value is a :class:`ParameterError` naming the
-parameter and saying why in French; the API turns it into a 400
-(:mod:`maillage.core.api_errors`), forms into a field error.
+Repeated or comma-separated values, booleans, a point, dates and moments. Every
+date the platform accepts from outside (a form, a query parameter, a JSON body)
+falls between :data:`MIN_YEAR` and :data:`MAX_YEAR`. Beyond them a date is a
+mistake, and it breaks things far from where it was typed: year 1 stored by
+PostgreSQL as 1 BC, timezone conversions overflowing, calendar feeds failing for
+everyone. A bad value is a :class:`ParameterError` naming the parameter and
+saying why in French; the API turns it into a 400 (:mod:`maillage.core.api_errors`),
+pages show it beside the field.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import TypeVar
+import math
+from collections.abc import Mapping
+from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db.models import Q
@@ -111,3 +114,83 @@ def parse_month(text: str, parameter: str) -> dt.date:
             parameter, f"un mois AAAA-MM est attendu, pas « {str(text)[:30]} »."
         ) from None
     return check_bounds(day, parameter)
+
+
+_TRUE = {"1", "true", "yes", "on", "oui", "vrai"}
+_FALSE = {"0", "false", "no", "off", "non", "faux"}
+
+
+#: The directory's name for the same error: one error for every bad parameter.
+FilterError = ParameterError
+
+
+def values(params: Mapping[str, Any], name: str) -> list[str]:
+    """Every value given for ``name``: repeated parameters and comma lists alike."""
+    if hasattr(params, "getlist"):
+        raw = params.getlist(name)
+    else:
+        raw = params.get(name)
+        if raw is None:
+            raw = []
+        elif isinstance(raw, str):
+            raw = [raw]
+    out: list[str] = []
+    for item in raw:
+        out += [part.strip() for part in str(item).split(",") if part.strip()]
+    return out
+
+
+def single(params: Mapping[str, Any], name: str) -> str | None:
+    if hasattr(params, "getlist"):
+        values = params.getlist(name)
+    else:
+        value = params.get(name)
+        values = [] if value is None else value if isinstance(value, list | tuple) else [value]
+    values = [str(v).strip() for v in values]
+    values = [v for v in values if v]
+    if not values:
+        return None
+    if len(set(values)) > 1:
+        raise FilterError(name, f"{name} ne peut être donné qu'une fois.")
+    return values[0]
+
+
+def number(name: str, text: str, what: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise FilterError(name, f"{name} doit être {what} (reçu « {text[:40]} »).") from None
+    if not math.isfinite(value):
+        raise FilterError(name, f"{name} doit être {what} (reçu « {text[:40]} »).")
+    return value
+
+
+def parse_bool(name: str, text: str | None) -> bool | None:
+    if text is None:
+        return None
+    value = text.strip().lower()
+    if value in _TRUE:
+        return True
+    if value in _FALSE:
+        return False
+    raise FilterError(name, f"{name} doit valoir 1 ou 0 (oui ou non), pas « {text[:40]} ».")
+
+
+def parse_near(text: str, name: str = "near") -> tuple[float, float]:
+    parts = [p.strip() for p in text.split(",")]
+    if len(parts) != 2:
+        raise FilterError(
+            name,
+            f"{name} doit être « latitude,longitude » en degrés décimaux, par exemple 44.5215,3.4965.",
+        )
+    lat = number(name, parts[0], "« latitude,longitude » en degrés décimaux")
+    lon = number(name, parts[1], "« latitude,longitude » en degrés décimaux")
+    if not -90 <= lat <= 90:
+        raise FilterError(
+            name, f"la latitude de {name} doit être comprise entre -90 et 90 (reçu {lat:g})."
+        )
+    if not -180 <= lon <= 180:
+        raise FilterError(
+            name, f"la longitude de {name} doit être comprise entre -180 et 180 (reçu {lon:g})."
+        )
+    return lat, lon

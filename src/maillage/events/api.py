@@ -16,9 +16,9 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from maillage.accounts.mail import absolute
+from maillage.core import ratelimit
 from maillage.core.api_errors import BadParameter
-from maillage.participation import ratelimit
+from maillage.core.mail import absolute
 from maillage.places.search import FilterError
 
 from . import services

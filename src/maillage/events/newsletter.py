@@ -22,8 +22,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from maillage.accounts.mail import absolute, send_templated, site_url
 from maillage.core import clock
+from maillage.core.mail import absolute, send_templated, site_url
 from maillage.places.search import haversine_km
 
 from .models import NewsletterDelivery, NewsletterIssue, Occurrence, Subscriber

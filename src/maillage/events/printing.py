@@ -26,12 +26,12 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
-from maillage.accounts.mail import absolute
+from maillage.core.mail import absolute
+from maillage.core.pictograms import icon_name
+from maillage.places.display import stop_visits, weekly_summary
 from maillage.places.models import FunctionFamily, Place
 from maillage.places.search import haversine_km
 from maillage.territory.models import Commune
-from maillage.web.display import stop_visits, weekly_summary
-from maillage.web.pictograms import icon_name
 
 from .models import Event, Occurrence
 

@@ -17,8 +17,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
-from maillage.accounts.mail import absolute, send_templated
 from maillage.core import clock
+from maillage.core.mail import absolute, send_templated
 
 from .models import Event, Occurrence, Registration
 from .recurrence import local_naive

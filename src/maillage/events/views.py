@@ -15,10 +15,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from maillage.accounts.mail import absolute
-from maillage.core import clock, csvsafe
+from maillage.core import clock, csvsafe, ratelimit
 from maillage.core.html import json_ld_script
-from maillage.participation import ratelimit
+from maillage.core.mail import absolute
 from maillage.places.models import Audience, Function, Place
 from maillage.places.search import FilterError
 from maillage.territory.models import Commune

@@ -42,8 +42,9 @@ import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from maillage.core.geo import distance_km as haversine_km
 from maillage.core.params import ParameterError
-from maillage.places import hours
+from maillage.places import hours, network
 
 from .needs import NEEDS_BY_SLUG, PUBLIC_TYPES, Need
 
@@ -115,6 +116,8 @@ class Stop:
     lat: float
     lon: float
     hours: str
+    #: dated visits at this spot (stop events), besides the weekly ``hours``
+    visits: tuple[tuple[dt.datetime, dt.datetime], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -133,10 +136,39 @@ class PlaceData:
     is_mobile: bool = False
     stops: tuple[Stop, ...] = ()
     url: str = ""
+    #: the place in the read model of the network (built from the fields when absent)
+    rec: network.PlaceRec | None = field(default=None, compare=False, repr=False)
 
     @property
     def functions(self) -> frozenset[str]:
         return frozenset(o.function for o in self.offers)
+
+    def record(self) -> network.PlaceRec:
+        """The read model's record of this place: "open at" is decided by
+        :func:`maillage.places.network.state_at`, the platform's one rule."""
+        if self.rec is not None:
+            return self.rec
+        return network.PlaceRec(
+            id=self.id,
+            slug="",
+            name=self.name,
+            type=self.type,
+            lat=self.lat,
+            lon=self.lon,
+            is_mobile=self.is_mobile,
+            hours=self.hours,
+            commune=self.commune,
+            commune_name=self.commune_name,
+            offers=tuple(
+                network.Offer(o.function, o.function, "", "", o.hours, o.audiences)
+                for o in self.offers
+            ),
+            closures=tuple(network.ClosureRec(c.start, c.end) for c in self.closures),
+            stops=tuple(
+                network.Stop(0, s.commune, s.commune_name, s.spot, s.lat, s.lon, False, s.hours)
+                for s in self.stops
+            ),
+        )
 
 
 @dataclass(frozen=True)
@@ -221,13 +253,6 @@ class Journey:
 # --------------------------------------------------------------------------- helpers
 
 
-def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
-
-
 def travel(distance_km: float, mobility: str) -> tuple[int, str]:
     """Estimated minutes and means for ``distance_km`` as the crow flies."""
     road = distance_km * DETOUR
@@ -252,18 +277,42 @@ def moment_text(moment: dt.datetime) -> str:
     )
 
 
-def _available(expression: str, closures, moment: dt.datetime) -> bool:
-    try:
-        return hours.is_open_at(expression, moment, closures)
-    except hours.InvalidOpeningHours:
-        return False
+def _state(place: PlaceData, moment: dt.datetime, functions) -> str:
+    """The one rule (:func:`maillage.places.network.state_at`) for these functions."""
+    return network.state_at(place.record(), moment, functions)
 
 
-def _next_opening(expression: str, closures, moment: dt.datetime) -> dt.datetime | None:
-    try:
-        return hours.next_opening(expression, moment, closures, horizon_days=NEXT_OPENING_DAYS)
-    except hours.InvalidOpeningHours:
-        return None
+def _next_opening(place: PlaceData, moment: dt.datetime, functions) -> dt.datetime | None:
+    return network.next_opening(place.record(), moment, functions, horizon_days=NEXT_OPENING_DAYS)
+
+
+def _stop_record(unit: PlaceData, stop: Stop) -> network.PlaceRec:
+    """A mobile unit reduced to one of its spots (its weekly hours there and its dated
+    visits there), for the same rule."""
+    return network.PlaceRec(
+        id=unit.id,
+        slug="",
+        name=unit.name,
+        type=unit.type,
+        lat=stop.lat,
+        lon=stop.lon,
+        is_mobile=True,
+        hours="",
+        commune=stop.commune,
+        commune_name=stop.commune_name,
+        closures=tuple(network.ClosureRec(c.start, c.end) for c in unit.closures),
+        stops=(
+            network.Stop(
+                0, stop.commune, stop.commune_name, stop.spot, stop.lat, stop.lon, False, stop.hours
+            ),
+        )
+        if stop.hours
+        else (),
+        events=tuple(
+            network.Visit(a, b, stop.commune, stop.commune_name, stop.spot, stop.lat, stop.lon)
+            for a, b in stop.visits
+        ),
+    )
 
 
 def _allowed(offer: Offer, age_group: str | None) -> bool:
@@ -319,11 +368,9 @@ def _candidate(place: PlaceData, need: Need, query: Query, limit: float) -> _Can
     distance = haversine_km(query.home[0], query.home[1], place.lat, place.lon)
     open_when_free = None
     if query.free_at is not None:
-        if any(o.hours or place.hours for o in offers):
-            open_when_free = any(
-                _available(o.hours or place.hours, place.closures, query.free_at) for o in offers
-            )
-        # else None: the hours are unknown, the step says so
+        state = _state(place, query.free_at, [o.function for o in offers])
+        # None: the hours are unknown, the step says so
+        open_when_free = None if state == network.UNKNOWN else state == network.OPEN
     fit = 0
     if place.type in need.preferred_types:
         fit += 1
@@ -357,11 +404,7 @@ def _when_text(cand: _Candidate, query: Query) -> tuple[str, dt.datetime | None]
         return "Horaires non renseignés : appelez avant de venir.", None
     if cand.open_when_free:
         return f"Ouvert quand vous êtes libre ({moment_text(query.free_at)}).", None
-    nxt = None
-    for offer in cand.offers:
-        n = _next_opening(offer.hours or cand.place.hours, cand.place.closures, query.free_at)
-        if n is not None and (nxt is None or n < nxt):
-            nxt = n
+    nxt = _next_opening(cand.place, query.free_at, [o.function for o in cand.offers])
     if nxt is None:
         return "Fermé quand vous êtes libre ; horaires à vérifier auprès du lieu.", None
     return f"Fermé quand vous êtes libre ; prochaine ouverture {moment_text(nxt)}.", nxt
@@ -519,9 +562,11 @@ def _mobile_step(unit: PlaceData, needs: Sequence[Need], query: Query, limit: fl
         is_open = None
         nxt = None
         if query.free_at is not None:
-            is_open = _available(stop.hours, unit.closures, query.free_at)
+            there = _stop_record(unit, stop)
+            state = network.state_at(there, query.free_at)
+            is_open = None if state == network.UNKNOWN else state == network.OPEN
             if not is_open:
-                nxt = _next_opening(stop.hours, unit.closures, query.free_at)
+                nxt = network.next_opening(there, query.free_at, horizon_days=NEXT_OPENING_DAYS)
         key = (is_open is False, nxt is None and is_open is not True, d, stop.spot)
         if best is None or key < best[0]:
             best = (key, stop, d, is_open, nxt)

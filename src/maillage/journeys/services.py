@@ -7,6 +7,7 @@ import re
 from collections.abc import Mapping
 
 from maillage.core import clock
+from maillage.core.params import in_bounds
 from maillage.places import hours
 from maillage.territory.geo import commune_at
 from maillage.territory.models import Commune
@@ -78,7 +79,7 @@ def parse_query(params: Mapping) -> tuple[Query, Commune | None]:
             raise OrientationError(
                 "free_at", "une date et heure ISO est attendue (2026-12-01T14:30)."
             ) from None
-        if not params.in_bounds(free_at):
+        if not in_bounds(free_at):
             raise OrientationError("free_at", "free_at doit tomber entre 1970 et 2200.")
         free_at = hours._aware(free_at)
     query = Query(tuple(needs), home, mobility, free_at, age_group)
@@ -121,7 +122,7 @@ def send_referral(
     """A host of ``from_place`` sends a person on to ``to_place`` for ``need``, with the
     person's consent. The receiving hosts are told by e-mail (without the person's name)."""
 
-    from maillage.accounts.mail import send_templated
+    from maillage.core.mail import send_templated
 
     from .models import Referral
 
@@ -310,7 +311,7 @@ def request_contact(sender, recipient, message: str):
     """Relay a contact request (no e-mail address is shown to either person yet)."""
     import datetime as dt_
 
-    from maillage.accounts.mail import send_templated
+    from maillage.core.mail import send_templated
 
     from .models import ContactRequest, HelpProfile
 
@@ -346,7 +347,7 @@ def request_contact(sender, recipient, message: str):
 def answer_contact(request, *, by, accept: bool):
     """The recipient accepts (both e-mails are then revealed to each other) or declines."""
 
-    from maillage.accounts.mail import send_templated
+    from maillage.core.mail import send_templated
 
     from .models import ContactRequest
 

@@ -14,83 +14,63 @@ from collections import defaultdict
 from django.conf import settings
 from django.utils.module_loading import import_string
 
-from maillage.places import hours
-from maillage.places.models import Closure, MobileStop, Place, PlaceFunction
+from maillage.places import network
 
 from .engine import EventData, Offer, PlaceData, Stop
 
 
-def load_places() -> list[PlaceData]:
-    """Every published place, in four queries."""
-    offers = defaultdict(list)
-    for place_id, slug, own, audiences in (
-        PlaceFunction.objects.filter(place__status=Place.Status.PUBLISHED)
-        .order_by("place_id", "function__slug")
-        .values_list("place_id", "function__slug", "opening_hours", "audiences")
-    ):
-        offers[place_id].append(Offer(slug, own or "", tuple(audiences or ())))
-    closures = defaultdict(list)
-    for place_id, start, end in Closure.objects.order_by("start_date").values_list(
-        "place_id", "start_date", "end_date"
-    ):
-        closures[place_id].append(hours.DateRange(start, end))
-    stops = defaultdict(list)
-    for place_id, code, name, spot, lat, lon, clat, clon, expr in (
-        MobileStop.objects.filter(place__is_mobile=True, place__status=Place.Status.PUBLISHED)
-        .order_by("place_id", "commune_id", "spot")
-        .values_list(
-            "place_id",
-            "commune_id",
-            "commune__name",
-            "spot",
-            "latitude",
-            "longitude",
-            "commune__centroid_lat",
-            "commune__centroid_lon",
-            "opening_hours",
-        )
-    ):
-        lat, lon = (lat, lon) if lat is not None and lon is not None else (clat, clon)
-        if lat is not None and lon is not None:
-            stops[place_id].append(Stop(code, name, spot, lat, lon, expr))
-    places = []
-    for row in (
-        Place.objects.published()
-        .order_by("id")
-        .values(
-            "id",
-            "name",
-            "slug",
-            "type",
-            "latitude",
-            "longitude",
-            "opening_hours",
-            "commune_id",
-            "commune__name",
-            "wheelchair",
-            "is_mobile",
-        )
-    ):
-        pid = row["id"]
-        places.append(
-            PlaceData(
-                id=pid,
-                name=row["name"],
-                type=row["type"],
-                lat=row["latitude"],
-                lon=row["longitude"],
-                hours=row["opening_hours"],
-                offers=tuple(offers.get(pid, ())),
-                commune=row["commune_id"] or "",
-                commune_name=row["commune__name"] or "",
-                wheelchair=row["wheelchair"],
-                closures=tuple(closures.get(pid, ())),
-                is_mobile=row["is_mobile"],
-                stops=tuple(stops.get(pid, ())),
-                url=f"/lieux/{row['slug']}/",
+def _stops(rec: network.PlaceRec) -> tuple[Stop, ...]:
+    """A mobile unit's spots: its stops (with the dated stop events held there) and the
+    spots of its other stop events."""
+    dated: dict[tuple, list] = defaultdict(list)
+    for v in rec.events:
+        if v.lat is not None:
+            key = v.stop_id if v.stop_id is not None else (v.commune, v.spot, v.lat, v.lon)
+            dated[key].append(v)
+    stops = []
+    for s in rec.stops:
+        if s.lat is None:
+            continue
+        visits = tuple((v.start, v.end) for v in dated.pop(s.id, ()))
+        stops.append(Stop(s.commune, s.commune_name, s.spot, s.lat, s.lon, s.hours, visits))
+    for visits in dated.values():
+        v = visits[0]
+        stops.append(
+            Stop(
+                v.commune,
+                v.commune_name,
+                v.spot,
+                v.lat,
+                v.lon,
+                "",
+                tuple((x.start, x.end) for x in visits),
             )
         )
-    return places
+    return tuple(stops)
+
+
+def load_places() -> list[PlaceData]:
+    """Every published place, from the read model of the network."""
+    return [
+        PlaceData(
+            id=rec.id,
+            name=rec.name,
+            type=rec.type,
+            lat=rec.lat,
+            lon=rec.lon,
+            hours=rec.hours,
+            offers=tuple(Offer(o.slug, o.hours, o.audiences) for o in rec.offers),
+            commune=rec.commune,
+            commune_name=rec.commune_name,
+            wheelchair=rec.wheelchair,
+            closures=tuple(c.range for c in rec.closures),
+            is_mobile=rec.is_mobile,
+            stops=_stops(rec),
+            url=rec.url,
+            rec=rec,
+        )
+        for rec in sorted(network.current(), key=lambda r: r.id)
+    ]
 
 
 def load_events(start: dt.datetime, end: dt.datetime) -> list[EventData]:

@@ -22,8 +22,8 @@ from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from maillage.accounts.mail import absolute, send_templated
 from maillage.core import clock
+from maillage.core.mail import absolute, send_templated
 from maillage.places.models import (
     Closure,
     Function,
@@ -564,3 +564,11 @@ def forget_person(user) -> None:
         models.Q(reporter=user) | models.Q(reporter_email__iexact=user.email)
     ).update(reporter=None, reporter_email="")
     user.claims.all().delete()
+
+
+def account_context(user) -> dict[str, Any]:
+    """What the account page shows of participation (``MAILLAGE_ACCOUNT_CONTEXT_PROVIDERS``)."""
+    return {
+        "proposals": Proposal.objects.by_person(user).select_related("place"),
+        "claims": user.claims.select_related("place"),
+    }

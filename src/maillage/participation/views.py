@@ -13,9 +13,10 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from maillage.core import ratelimit
 from maillage.places.models import Place
 
-from . import ratelimit, services
+from . import services
 from .display import change_rows
 from .forms import (
     FORMSETS,

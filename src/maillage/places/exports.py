@@ -22,21 +22,14 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from maillage.core import clock, csvsafe
-from maillage.territory.models import Commune
 
-from . import hours
+from . import hours, network
 from . import opendata_schemas as S
 from .models import (
-    Closure,
-    Function,
-    FunctionFamily,
-    MobileStop,
-    Network,
     Place,
-    PlaceFunction,
     PlaceType,
 )
-from .search import PlaceHit, expression_open, place_open_at, summary_cache_enabled
+from .search import PlaceHit
 
 UrlFor = Callable[[Place], str]
 COORDINATE_DECIMALS = 6  # ~0.1 m: RFC 7946 §11.2 advises no more
@@ -64,198 +57,54 @@ def function_brief(place_function) -> dict:
     }
 
 
+def open_now_value(state: str) -> bool | None:
+    """The API's ``open_now``/``available_now``: true, false, or null when unknown."""
+    return None if state == network.UNKNOWN else state == network.OPEN
+
+
+def summary_of(rec: network.PlaceRec) -> dict:
+    """What a summary says that depends on the data alone (not on the time, the
+    distance or the host), from the read model: no query."""
+    return {
+        "id": rec.id,
+        "slug": rec.slug,
+        "name": rec.name,
+        "type": rec.type,
+        "summary": rec.summary,
+        "address": rec.address,
+        "postal_code": rec.postal_code,
+        "commune": {"code": rec.commune, "name": rec.commune_name} if rec.commune else None,
+        "latitude": rec.lat,
+        "longitude": rec.lon,
+        "is_mobile": rec.is_mobile,
+        "functions": [
+            {"slug": o.slug, "name": o.name, "family": o.family, "icon": o.icon} for o in rec.offers
+        ],
+        "opening_hours": rec.hours,
+        "open_now": None,
+        "wheelchair": rec.wheelchair,
+        "fee": rec.fee,
+        "networks": [{"slug": slug, "name": name} for slug, name in rec.networks],
+        "website": rec.website,
+        "email": rec.email,
+        "phone": rec.phone,
+        "url": "",
+        "last_checked_at": _iso(rec.last_checked_at),
+        "is_example": rec.is_example,
+        "distance_km": None,
+    }
+
+
 def place_summary(
     place: Place, *, distance_km: float | None = None, now: dt.datetime, url_for: UrlFor
 ) -> dict:
     """A place as ``/api/places/`` lists it (the same keys as PlaceListSerializer)."""
-    commune = place.commune
-    return {
-        "id": place.pk,
-        "slug": place.slug,
-        "name": place.name,
-        "type": place.type,
-        "summary": place.summary,
-        "address": place.address,
-        "postal_code": place.postal_code,
-        "commune": {"code": commune.code, "name": commune.name} if commune else None,
-        "latitude": place.latitude,
-        "longitude": place.longitude,
-        "is_mobile": place.is_mobile,
-        "functions": [function_brief(pf) for pf in place.place_functions.all()],
-        "opening_hours": place.opening_hours,
-        "open_now": place_open_at(place, now),
-        "wheelchair": place.wheelchair,
-        "fee": place.fee,
-        "networks": [
-            {"slug": n.slug, "name": n.name}
-            for n in sorted(place.networks.all(), key=lambda n: (n.name, n.slug))
-        ],
-        "website": place.website,
-        "email": place.email,
-        "phone": place.phone,
-        "url": url_for(place),
-        "last_checked_at": _iso(place.last_checked_at),
-        "is_example": place.is_example,
-        "distance_km": None if distance_km is None else round(distance_km, 3),
-    }
-
-
-SUMMARY_CACHE_MAX = 20000
-
-
-def _summary_sql(connection) -> tuple[str, str, str]:
-    """The three queries of :func:`_static_summaries`, in plain SQL (names from the
-    models): the ORM would spend more time writing them than the database answering."""
-    qn = connection.ops.quote_name
-
-    def col(model, name):
-        return qn(model._meta.get_field(name).column)
-
-    place, commune = qn(Place._meta.db_table), qn(Commune._meta.db_table)
-    columns = ", ".join(
-        f"p.{col(Place, name)}"
-        for name in (
-            "id",
-            "slug",
-            "name",
-            "type",
-            "summary",
-            "address",
-            "postal_code",
-            "commune",
-            "latitude",
-            "longitude",
-            "is_mobile",
-            "opening_hours",
-            "wheelchair",
-            "fee",
-            "website",
-            "email",
-            "phone",
-            "last_checked_at",
-            "is_example",
-        )
-    )
-    places = (
-        f"SELECT {columns}, c.{col(Commune, 'name')} FROM {place} p "  # noqa: S608 (names from the models, values as parameters)
-        f"LEFT JOIN {commune} c ON c.{col(Commune, 'code')} = p.{col(Place, 'commune')} "
-        f"WHERE p.{col(Place, 'id')} IN ({{ids}})"
-    )
-    pf, fn, fam = (qn(m._meta.db_table) for m in (PlaceFunction, Function, FunctionFamily))
-    functions = (
-        f"SELECT pf.{col(PlaceFunction, 'place')}, fam.{col(FunctionFamily, 'position')}, "  # noqa: S608
-        f"f.{col(Function, 'position')}, f.{col(Function, 'slug')}, f.{col(Function, 'name')}, "
-        f"fam.{col(FunctionFamily, 'slug')}, f.{col(Function, 'icon')} FROM {pf} pf "
-        f"JOIN {fn} f ON f.{col(Function, 'id')} = pf.{col(PlaceFunction, 'function')} "
-        f"JOIN {fam} fam ON fam.{col(FunctionFamily, 'id')} = f.{col(Function, 'family')} "
-        f"WHERE pf.{col(PlaceFunction, 'place')} IN ({{ids}})"
-    )
-    through = Place.networks.through
-    net = qn(Network._meta.db_table)
-    networks = (
-        f"SELECT pn.{col(through, 'place')}, n.{col(Network, 'slug')}, n.{col(Network, 'name')} "  # noqa: S608
-        f"FROM {qn(through._meta.db_table)} pn "
-        f"JOIN {net} n ON n.{col(Network, 'id')} = pn.{col(through, 'network')} "
-        f"WHERE pn.{col(through, 'place')} IN ({{ids}})"
-    )
-    return places, functions, networks
-
-
-def _aware_iso(value) -> str | None:
-    """A datetime column as the ORM gives it, in ISO 8601 (SQLite hands back text, in UTC)."""
-    if value is None:
-        return None
-    if isinstance(value, str):
-        value = dt.datetime.fromisoformat(value)
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=dt.UTC)
-    return value.isoformat()
-
-
-def _static_summaries(ids: list[int]) -> dict[int, dict]:
-    """What a summary says that depends on the data alone (not on the time, the
-    distance or the host): three small queries of plain rows, no model instances."""
-    from django.db import connection
-
-    ids = [int(i) for i in ids]
-    marks = ", ".join(["%s"] * len(ids))
-    places_sql, functions_sql, networks_sql = (
-        q.format(ids=marks) for q in _summary_sql(connection)
-    )
-    functions: dict[int, list[tuple]] = {i: [] for i in ids}
-    networks: dict[int, list[tuple[str, str]]] = {i: [] for i in ids}
-    with connection.cursor() as cursor:
-        cursor.execute(places_sql, ids)
-        rows = cursor.fetchall()
-        cursor.execute(functions_sql, ids)
-        for place_id, *function in cursor.fetchall():
-            functions[place_id].append(tuple(function))
-        cursor.execute(networks_sql, ids)
-        for place_id, slug, name in cursor.fetchall():
-            networks[place_id].append((name, slug))
-    out = {}
-    for r in rows:
-        out[r[0]] = {
-            "id": r[0],
-            "slug": r[1],
-            "name": r[2],
-            "type": r[3],
-            "summary": r[4],
-            "address": r[5],
-            "postal_code": r[6],
-            "commune": {"code": r[7], "name": r[19]} if r[7] else None,
-            "latitude": r[8],
-            "longitude": r[9],
-            "is_mobile": bool(r[10]),
-            "functions": [
-                {"slug": slug, "name": name, "family": family, "icon": icon}
-                for *_order, slug, name, family, icon in sorted(functions[r[0]])
-            ],
-            "opening_hours": r[11],
-            "open_now": False,
-            "wheelchair": r[12],
-            "fee": r[13],
-            "networks": [{"slug": slug, "name": name} for name, slug in sorted(networks[r[0]])],
-            "website": r[14],
-            "email": r[15],
-            "phone": r[16],
-            "url": "",
-            "last_checked_at": _aware_iso(r[17]),
-            "is_example": bool(r[18]),
-            "distance_km": None,
-        }
+    rec = network.record_for(place.pk)
+    out = summary_of(rec)
+    out["open_now"] = open_now_value(network.state_at(rec, now))
+    out["url"] = url_for(place)
+    out["distance_km"] = None if distance_km is None else round(distance_km, 3)
     return out
-
-
-def _open_now_by_sql(static: dict[int, dict], now: dt.datetime) -> dict[int, bool]:
-    ids = list(static)
-    today = timezone.localtime(now, hours.PARIS).date()
-    closed = set(
-        Closure.objects.filter(place_id__in=ids, start_date__lte=today, end_date__gte=today)
-        .order_by()
-        .values_list("place_id", flat=True)
-    )
-    silent = [
-        i
-        for i, p in static.items()
-        if p["is_mobile"] and not p["opening_hours"] and i not in closed
-    ]
-    stop_hours: dict[int, list[str]] = {}
-    if silent:
-        for place_id, expression in (
-            MobileStop.objects.filter(place_id__in=silent)
-            .order_by()
-            .values_list("place_id", "opening_hours")
-        ):
-            stop_hours.setdefault(place_id, []).append(expression)
-    return {
-        i: i not in closed
-        and (
-            expression_open(p["opening_hours"], now)
-            or any(expression_open(e, now) for e in stop_hours.get(i, ()))
-        )
-        for i, p in static.items()
-    }
 
 
 def summaries(
@@ -264,37 +113,27 @@ def summaries(
     *,
     now: dt.datetime,
     url_for: UrlFor,
-    index=None,
 ) -> list[dict]:
-    """:func:`place_summary` of many places at once, from plain rows: what
-    ``/api/places/`` answers. With the search ``index`` (see
-    :func:`maillage.places.search.current_index`), the data parts come from its
-    cache and open_now from its hours: no query at all for places seen before."""
+    """:func:`place_summary` of many places at once, from the read model: what
+    ``/api/places/`` answers (summaries are kept with the model, dropped with it)."""
     if not ids:
         return []
-    if index is not None:
-        cache = index.summaries if summary_cache_enabled() else {}
-        missing = [i for i in ids if i not in cache]
-        if missing:
-            if len(cache) > SUMMARY_CACHE_MAX:
-                cache.clear()
-            cache.update(_static_summaries(missing))
-        static = cache
-        open_now = {i: index.open_now(i, now) for i in ids if i in cache}
-        # A place the index does not know (it cannot be, but never guess): by SQL.
-        unknown = {i: cache[i] for i, v in open_now.items() if v is None}
-        if unknown:
-            open_now.update(_open_now_by_sql(unknown, now))
-    else:
-        static = _static_summaries(ids)
-        open_now = _open_now_by_sql(static, now)
+    net = network.current()
+    cache = net.summaries
     out = []
     for place_id, distance in zip(ids, distances, strict=True):
-        summary = static.get(place_id)
-        if summary is None:  # deleted meanwhile
-            continue
-        summary = dict(summary)
-        summary["open_now"] = bool(open_now[place_id])
+        rec = net.get(place_id)
+        if rec is None:
+            rec = network.record_for(place_id)
+            if rec is None:  # deleted meanwhile
+                continue
+            static = summary_of(rec)
+        else:
+            static = cache.get(place_id)
+            if static is None:
+                static = cache[place_id] = summary_of(rec)
+        summary = dict(static)
+        summary["open_now"] = open_now_value(network.state_at(rec, now))
         summary["url"] = url_for(summary["slug"])
         summary["distance_km"] = None if distance is None else round(distance, 3)
         out.append(summary)

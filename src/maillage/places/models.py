@@ -468,3 +468,30 @@ class PlacePhoto(models.Model):
 
     def __str__(self) -> str:
         return self.alt or f"{self.place} #{self.position}"
+
+
+class NetworkVersion(models.Model):
+    """One row: the version of the published network, bumped by database triggers in
+    the writer's own transaction (see :mod:`maillage.places.network`)."""
+
+    version = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("version du réseau")
+
+    def __str__(self) -> str:
+        return str(self.version)
+
+
+class NetworkChange(models.Model):
+    """Which place a version changed (NULL: everything, a commune or the taxonomy),
+    written by the same triggers, read by the read model to update incrementally."""
+
+    version = models.BigIntegerField(db_index=True)
+    place_id = models.BigIntegerField(null=True)
+
+    class Meta:
+        verbose_name = _("changement du réseau")
+
+    def __str__(self) -> str:
+        return f"{self.version}: {self.place_id}"

@@ -7,30 +7,13 @@ main function, from an inline SVG sprite of the same Lucide icons.
 
 from __future__ import annotations
 
-from django.conf import settings
-
-from maillage.web import display
-from maillage.web.pictograms import icon_name
+from maillage.core.maps import map_config  # noqa: F401 (the web's views import it from here)
+from maillage.core.pictograms import icon_name
+from maillage.places import display
 
 MOBILE_ICON = "truck"
 DEFAULT_ICON = "map-pin"
 NEAR_ICON = "crosshair"
-
-
-def map_config(boundaries_url: str = "", **extra) -> dict:
-    """The data-* attributes of a map element."""
-    lat, lon = settings.MAILLAGE_MAP_CENTER
-    config = {
-        "center": f"{lat},{lon}",
-        "zoom": str(settings.MAILLAGE_MAP_ZOOM),
-        "tile_url": settings.MAILLAGE_TILE_URL,
-        "tile_attribution": settings.MAILLAGE_TILE_ATTRIBUTION
-        if settings.MAILLAGE_TILE_URL
-        else "",
-        "boundaries_url": boundaries_url,
-    }
-    config.update(extra)
-    return config
 
 
 def _function_fields(place, place_filter=None) -> dict:

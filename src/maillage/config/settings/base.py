@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "lucide",
     "simple_history",
     "csp",
+    "maillage.core",
     "maillage.accounts",
     "maillage.territory",
     "maillage.places",
@@ -187,6 +188,14 @@ MAILLAGE_GEO_API_COMMUNES_URL = env.get("MAILLAGE_GEO_API_COMMUNES_URL", "")
 MAILLAGE_SITE_URL = env.get("MAILLAGE_SITE_URL", "http://127.0.0.1:8000")
 # Where the orientation engine finds events (it imports no other app itself).
 MAILLAGE_JOURNEY_EVENT_PROVIDERS = ["maillage.events.journeys.events_between"]
+# What the apps above accounts hold about a person (export, deletion, account page):
+# accounts calls them without importing those apps (no import loop).
+MAILLAGE_PERSONAL_DATA_PROVIDERS = ["maillage.participation.services.personal_data"]
+MAILLAGE_FORGET_PERSON_HOOKS = ["maillage.participation.services.forget_person"]
+MAILLAGE_ACCOUNT_CONTEXT_PROVIDERS = ["maillage.participation.services.account_context"]
+# Who adds dated stops of mobile units to the read model of the network
+# (maillage.places.network): events at a mobile unit are its stops.
+MAILLAGE_NETWORK_VISIT_PROVIDERS = ["maillage.events.network.mobile_visits"]
 # Days after which a place's page counts as not checked, and its hosts are reminded.
 MAILLAGE_STALE_AFTER_DAYS = int(env.get("MAILLAGE_STALE_AFTER_DAYS", "180"))
 

@@ -22,7 +22,7 @@ from django.utils.formats import number_format
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
-from maillage.web.pictograms import icon_name
+from maillage.core.pictograms import icon_name
 
 register = template.Library()
 

@@ -8,10 +8,10 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
 from maillage.core import clock
+from maillage.places import display
 from maillage.places.models import FunctionFamily, MobileStop, Place
 from maillage.places.search import PlaceFilter, PlaceHit, search_places
 from maillage.territory.models import Commune
-from maillage.web import display
 from maillage.web.maps import map_config, marker_data, stop_marker
 
 
@@ -46,6 +46,7 @@ def commune(request, code):
     families = list(FunctionFamily.objects.prefetch_related("functions"))
     hits = list(search_places(PlaceFilter(commune=commune.code, mobile=False)))
     places = [display.place_row(h.place, None, now) for h in hits]
+    units = display.stopping_units(commune.code)
     stops = list(
         MobileStop.objects.filter(commune=commune, place__status=Place.Status.PUBLISHED)
         .select_related("place", "commune")
@@ -57,8 +58,8 @@ def commune(request, code):
         "commune": commune,
         "nearest": nearest_by_function(commune, families),
         "places": places,
-        "visits": display.stop_visits(stops, now),
-        "stops": stops,
+        "visits": display.stop_visits(units, now, commune=commune.code),
+        "units": units,
         "map": map_config(),
         "map_data": {**markers, "fit": True},
         "commune_geometry": commune.geometry,

@@ -11,9 +11,9 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 
 from maillage.core import clock
+from maillage.places import display
 from maillage.places.models import FunctionFamily, PlaceType
 from maillage.places.search import search_places
-from maillage.web import display
 from maillage.web.maps import map_config, marker_data, sprite_icons
 from maillage.web.search_form import RADIUS_CHOICES, read_search_form
 

@@ -10,8 +10,8 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
 from maillage.core import clock
+from maillage.places import display, network
 from maillage.places.models import CharterItem, MobileStop, Place, PlaceFunction
-from maillage.web import display
 from maillage.web.history import place_history
 from maillage.web.maps import map_config, place_marker, stop_markers
 
@@ -41,20 +41,21 @@ def place(request, slug):
     now = clock.now()
     today = timezone.localdate(now)
     charter = list(place.charter_items.all())
+    rec = network.record_for(place.pk)
     offers = display.function_offers(place, today, now)
     stale_after = dt.timedelta(days=settings.MAILLAGE_STALE_AFTER_DAYS)
     marker = place_marker(place)
     markers = {"places": [marker] if marker else [], "stops": stop_markers(place)}
     context = {
         "place": place,
-        "status": display.place_status(place, now),
-        "week": display.week_hours(place.opening_hours, place.closures.all(), today),
+        "status": display.status_at(rec, now, now),
+        "week": display.place_week(rec, today),
         "offers": offers,
         "notices": place.current_notices(today),
         "closures": [c for c in place.closures.all() if c.end_date >= today],
         "charter_common": [c for c in charter if c.kind == CharterItem.Kind.COMMON],
         "charter_special": [c for c in charter if c.kind == CharterItem.Kind.SPECIALISATION],
-        "visits": display.stop_visits(place.stops.all(), now) if place.is_mobile else [],
+        "visits": display.stop_visits([rec], now) if place.is_mobile else [],
         "is_stale": place.last_checked_at is None or now - place.last_checked_at > stale_after,
         "history": place_history(place),
         "map": map_config(),

@@ -64,7 +64,9 @@ class Command(BaseCommand):
 
         if not no_collectstatic and not getattr(settings, "WHITENOISE_USE_FINDERS", False):
             call_command("collectstatic", interactive=False, verbosity=0)
-        from maillage.config.wsgi import application
+        from django.core.wsgi import get_wsgi_application
+
+        application = get_wsgi_application()  # the settings already loaded
 
         class Server(BaseApplication):
             def load_config(self):

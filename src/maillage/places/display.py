@@ -1,7 +1,7 @@
 """Turn the domain's answers into what a page shows, in plain French.
 
-Nothing here decides a rule: when a place is open comes from ``places.hours``
-and the models; this module only words it ("Fermé · ouvre mardi à 9 h") and
+Nothing here decides a rule: whether a place is open comes from the read model
+of the network (:func:`maillage.places.network.state_at`); this module only words it ("Fermé · ouvre mardi à 9 h") and
 lays it out (a weekly table, the next stops of a mobile unit, a history).
 """
 
@@ -11,13 +11,12 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from maillage.core import clock
-from maillage.places import hours
-from maillage.places.models import Audience, Closure, MobileStop, Place, PlaceFunction
+from maillage.places import hours, network
+from maillage.places.models import Audience, Closure, Place, PlaceFunction
 
 PARIS = hours.PARIS
 WEEK_DAYS = 7
@@ -79,9 +78,15 @@ def moment_phrase(moment: dt.datetime, now: dt.datetime) -> str:
 
 @dataclass(frozen=True)
 class OpenStatus:
+    """What a person needs to know about a place at a moment: open to the public or
+    not (``state``: open, closed or unknown, by :func:`maillage.places.network.state_at`),
+    until when or from when (``detail``), and what can still be done there when it
+    is closed (``also``: its functions open at that moment, a mobile unit's visit)."""
+
     state: str  # "open", "closed" or "unknown"
     label: str  # "Ouvert maintenant"
     detail: str = ""  # "ferme à 17 h"
+    also: str = ""  # "Restent ouverts : espaces de travail (jusqu'à 18 h)"
 
     @property
     def is_open(self) -> bool:
@@ -99,35 +104,6 @@ def _merged(intervals: Iterable[tuple[dt.datetime, dt.datetime]]):
     return [(a, b) for a, b in merged]
 
 
-def open_status(
-    expression: str, closures: Iterable[hours.DateRange] = (), now: dt.datetime | None = None
-) -> OpenStatus:
-    now = (now or clock.now()).astimezone(PARIS)
-    if not expression:
-        return OpenStatus("unknown", _("Horaires non renseignés"))
-    closures = list(closures)
-    # Lazily: only the current interval (or the next one) is read, not a year of them.
-    ahead = hours.open_intervals(expression, now, now + dt.timedelta(days=366), closures)
-    first = next(ahead, None)
-    if first is not None and first[0] <= now:
-        end = first[1]
-        for start, stop in ahead:  # join the pieces cut at midnight
-            if start > end or end - now > dt.timedelta(days=7):
-                break
-            end = max(end, stop)
-        if end - now > dt.timedelta(days=6):
-            return OpenStatus("open", _("Ouvert maintenant"))
-        return OpenStatus(
-            "open", _("Ouvert maintenant"), _("ferme %(when)s") % {"when": _closing(end, now)}
-        )
-    closure = next((c for c in closures if c.contains(now.date())), None)
-    detail = _("ouvre %(when)s") % {"when": moment_phrase(first[0], now)} if first else ""
-    if closure:
-        label = _("Fermeture exceptionnelle jusqu'au %(day)s") % {"day": day_label(closure.end)}
-        return OpenStatus("closed", label, detail)
-    return OpenStatus("closed", _("Fermé"), detail)
-
-
 def _closing(end: dt.datetime, now: dt.datetime) -> str:
     end = end.astimezone(PARIS)
     same_day = end.date() == now.date()
@@ -137,8 +113,72 @@ def _closing(end: dt.datetime, now: dt.datetime) -> str:
     return moment_phrase(end, now)
 
 
-def place_status(place: Place, now: dt.datetime | None = None) -> OpenStatus:
-    return open_status(place.opening_hours, place.closure_ranges(), now)
+def _open_until(rec: network.PlaceRec, moment: dt.datetime, functions=None) -> dt.datetime | None:
+    """The end of the opening that holds ``moment`` (None: open for more than six days)."""
+    for a, b in network.intervals(rec, moment, moment + dt.timedelta(days=7), functions):
+        if a <= moment < b:
+            return None if b - moment > dt.timedelta(days=6) else b
+    return None
+
+
+def _visit_at(rec: network.PlaceRec, moment: dt.datetime) -> network.Visit | None:
+    return next(
+        (v for v in network.visits(rec, moment, moment + dt.timedelta(minutes=1))),
+        None,
+    )
+
+
+def status_at(
+    rec: network.PlaceRec, moment: dt.datetime | None = None, now: dt.datetime | None = None
+) -> OpenStatus:
+    """The status of a place at ``moment`` (default: now), worded from ``now``."""
+    now = (now or clock.now()).astimezone(PARIS)
+    moment = (moment or now).astimezone(PARIS)
+    is_now = abs((moment - now).total_seconds()) < 60
+    when = "" if is_now else moment_phrase(moment, now)
+    state = network.state_at(rec, moment)
+    if state == network.OPEN:
+        label = _("Ouvert maintenant") if is_now else _("Ouvert %(when)s") % {"when": when}
+        end = _open_until(rec, moment)
+        detail = _("ferme %(when)s") % {"when": _closing(end, moment)} if end else ""
+        visit = _visit_at(rec, moment) if rec.is_mobile else None
+        also = ""
+        if visit is not None:
+            where = ", ".join(x for x in (visit.commune_name, visit.spot) if x)
+            also = _("En ce moment à %(where)s") % {"where": where} if is_now else where
+        return OpenStatus("open", label, detail, also)
+    # Closed or unknown to the public: what can still be done there at that moment.
+    still = []
+    for offer in rec.offers:
+        if offer.hours and network.state_at(rec, moment, (offer.slug,)) == network.OPEN:
+            end = _open_until(rec, moment, (offer.slug,))
+            name = (
+                offer.name if offer.name[:2].isupper() else offer.name[:1].lower() + offer.name[1:]
+            )
+            still.append(
+                _("%(what)s jusqu'%(when)s") % {"what": name, "when": _closing(end, moment)}
+                if end
+                else name
+            )
+    also = _("Reste ouvert : %(what)s") % {"what": ", ".join(still)} if len(still) == 1 else ""
+    if len(still) > 1:
+        also = _("Restent ouverts : %(what)s") % {"what": ", ".join(still)}
+    if state == network.UNKNOWN:
+        return OpenStatus("unknown", _("Horaires non renseignés"), "", also)
+    first = network.next_opening(rec, moment)
+    detail = _("ouvre %(when)s") % {"when": moment_phrase(first, now)} if first else ""
+    closure = rec.closure_on(moment.date())
+    if closure:
+        label = _("Fermeture exceptionnelle jusqu'au %(day)s") % {"day": day_label(closure.end)}
+    elif still:
+        label = _("Fermé au public") if is_now else _("Fermé au public %(when)s") % {"when": when}
+    else:
+        label = _("Fermé") if is_now else _("Fermé %(when)s") % {"when": when}
+    return OpenStatus("closed", label, detail, also)
+
+
+def place_status(place: Place, now: dt.datetime | None = None, moment=None) -> OpenStatus:
+    return status_at(network.record_for(place.pk), moment, now)
 
 
 # ---------------------------------------------------------------- a week of hours
@@ -157,11 +197,7 @@ class DayHours:
         return bool(self.intervals) and not self.closure
 
 
-def week_hours(
-    expression: str, closures: Iterable[Closure] = (), today: dt.date | None = None
-) -> list[DayHours]:
-    """The next seven days from ``today``, each with its opening intervals."""
-    today = today or timezone.localdate()
+def _week(intervals_of, closures, today: dt.date) -> list[DayHours]:
     start = dt.datetime.combine(today, dt.time(), PARIS)
     end = start + dt.timedelta(days=WEEK_DAYS)
     days = [
@@ -169,16 +205,37 @@ def week_hours(
         for d in (today + dt.timedelta(days=i) for i in range(WEEK_DAYS))
     ]
     by_date = {d.day: d for d in days}
-    if expression:
-        for a, b in _merged(hours.open_intervals(expression, start, end)):
-            row = by_date.get(a.date())
-            if row is not None:
-                row.intervals.append(interval_label(a, b))
-    for closure in closures:
+    for a, b in _merged(intervals_of(start, end)):
+        row = by_date.get(a.date())
+        if row is not None:
+            row.intervals.append(interval_label(a, b))
+    for start_date, end_date, reason in closures:
         for row in days:
-            if closure.start_date <= row.day <= closure.end_date:
-                row.closure = closure.reason or _("fermeture exceptionnelle")
+            if start_date <= row.day <= end_date:
+                row.closure = reason or _("fermeture exceptionnelle")
     return days
+
+
+def week_hours(
+    expression: str, closures: Iterable[Closure] = (), today: dt.date | None = None
+) -> list[DayHours]:
+    """The next seven days from ``today`` by one expression (a function's own hours)."""
+    today = today or clock.today()
+    return _week(
+        lambda a, b: hours.open_intervals(expression, a, b) if expression else (),
+        [(c.start_date, c.end_date, c.reason) for c in closures],
+        today,
+    )
+
+
+def place_week(rec: network.PlaceRec, today: dt.date | None = None) -> list[DayHours]:
+    """The next seven days of a place by the one rule (a mobile unit's stops included)."""
+    today = today or clock.today()
+    return _week(
+        lambda a, b: network.intervals(rec, a, b),
+        [(c.start, c.end, c.reason) for c in rec.closures],
+        today,
+    )
 
 
 def weekly_summary(expression: str, today: dt.date | None = None) -> list[tuple[str, str]]:
@@ -195,34 +252,84 @@ def weekly_summary(expression: str, today: dt.date | None = None) -> list[tuple[
 
 @dataclass(frozen=True)
 class StopVisit:
-    stop: MobileStop
-    start: dt.datetime
-    end: dt.datetime
+    """A visit of a mobile unit (``place``, its record) as pages show it."""
+
+    place: network.PlaceRec
+    visit: network.Visit
+
+    @property
+    def start(self) -> dt.datetime:
+        return self.visit.start
+
+    @property
+    def end(self) -> dt.datetime:
+        return self.visit.end
+
+    @property
+    def commune(self) -> str:
+        return self.visit.commune
+
+    @property
+    def commune_name(self) -> str:
+        return self.visit.commune_name
+
+    @property
+    def spot(self) -> str:
+        return self.visit.spot
+
+    @property
+    def note(self) -> str:
+        return self.visit.note
+
+    @property
+    def title(self) -> str:
+        return self.visit.title
+
+    @property
+    def url(self) -> str:
+        return self.visit.url
 
     @property
     def day(self) -> str:
-        return day_label(self.start.date())
+        return day_label(self.start.astimezone(PARIS).date())
 
     @property
     def times(self) -> str:
-        return interval_label(self.start, self.end)
+        return interval_label(self.start.astimezone(PARIS), self.end.astimezone(PARIS))
 
 
 def stop_visits(
-    stops: Iterable[MobileStop],
+    units: Iterable[network.PlaceRec],
     now: dt.datetime | None = None,
     days: int = STOPS_HORIZON_DAYS,
+    commune: str | None = None,
 ) -> list[StopVisit]:
-    """Every visit of these stops from ``now`` over ``days`` days, soonest first."""
+    """Every visit of these mobile units from ``now`` over ``days`` days (only those in
+    ``commune`` if given), soonest first: stops by their hours and stop events."""
     now = (now or clock.now()).astimezone(PARIS)
     horizon = dt.datetime.combine(now.date() + dt.timedelta(days=days), dt.time(), PARIS)
-    visits = []
-    for stop in stops:
-        closures = stop.place.closure_ranges()
-        for a, b in _merged(hours.open_intervals(stop.opening_hours, now, horizon, closures)):
-            visits.append(StopVisit(stop, a, b))
-    visits.sort(key=lambda v: (v.start, v.stop.commune.name))
-    return visits
+    found = [
+        StopVisit(rec, v)
+        for rec in units
+        if rec.is_mobile
+        for v in network.visits(rec, now, horizon)
+        if commune is None or v.commune == commune
+    ]
+    found.sort(key=lambda v: (v.start, v.commune_name, v.place.name))
+    return found
+
+
+def stopping_units(commune: str) -> list[network.PlaceRec]:
+    """The mobile units that stop in ``commune`` (by a stop or a stop event)."""
+    return [
+        rec
+        for rec in network.current().in_commune(commune)
+        if rec.is_mobile
+        and (
+            any(s.commune == commune for s in rec.stops)
+            or any(v.commune == commune for v in rec.events)
+        )
+    ]
 
 
 # ---------------------------------------------------------------- functions
@@ -249,12 +356,13 @@ def audience_labels(values: Iterable[str]) -> list[str]:
 
 def function_offers(place: Place, today: dt.date | None = None, now=None) -> list[FunctionOffer]:
     now = (now or clock.now()).astimezone(PARIS)
+    rec = network.record_for(place.pk)
     offers = []
     for pf in place.place_functions.all():
         own = weekly_summary(pf.opening_hours, today) if pf.opening_hours else []
         next_slot = ""
         if pf.opening_hours and not own:
-            moment = hours.next_opening(pf.opening_hours, now, place.closure_ranges())
+            moment = network.next_opening(rec, now, (pf.function.slug,))
             next_slot = moment_phrase(moment, now) if moment else ""
         offers.append(
             FunctionOffer(
@@ -316,15 +424,16 @@ class PlaceRow:
 def place_row(
     place: Place, distance_km: float | None = None, now=None, place_filter=None
 ) -> PlaceRow:
-    """What a card of a list shows about a place (its list data prefetched)."""
+    """What a card of a list shows about a place (its list data prefetched), at the
+    moment the search asked about (« Ouvert le samedi 10:00 »), else now."""
     now = now or clock.now()
+    moment = (place_filter.moment(now) if place_filter is not None else None) or now
+    rec = network.record_for(place.pk)
     next_visit = None
-    status = None
-    if place.is_mobile:
-        visits = stop_visits(place.stops.all(), now)
+    if rec.is_mobile:
+        visits = stop_visits([rec], moment)
         next_visit = visits[0] if visits else None
-    if place.opening_hours or not place.is_mobile:
-        status = place_status(place, now)
+    status = status_at(rec, moment, now)
     main = main_function(
         place,
         place_filter.functions if place_filter else (),
