@@ -17,7 +17,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from maillage.accounts.mail import absolute
-from maillage.participation import ratelimit
+from maillage.core import ratelimit
 from maillage.places.search import FilterError
 
 from . import services
@@ -223,7 +223,7 @@ class RegistrationView(APIView):
                     raise BadParameter(name, f"{name} est requis sans compte.")
         if not ratelimit.hit(
             "event-registration",
-            [ratelimit.client_ip(request), email],
+            [ratelimit.client_address(request), email],
             limit=REGISTRATIONS_PER_HOUR,
         ):
             raise TooMany()

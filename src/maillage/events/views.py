@@ -18,8 +18,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from maillage.accounts.mail import absolute
-from maillage.core import clock
-from maillage.participation import ratelimit
+from maillage.core import clock, ratelimit
 from maillage.places.models import Audience, Function, Place
 from maillage.places.search import FilterError
 from maillage.territory.models import Commune
@@ -151,7 +150,7 @@ def register(request, pk):
     email = user.email if user else form.cleaned_data["email"]
     if not ratelimit.hit(
         "event-registration",
-        [ratelimit.client_ip(request), email],
+        [ratelimit.client_address(request), email],
         limit=REGISTRATIONS_PER_HOUR,
     ):
         messages.error(request, _("Trop d'inscriptions en peu de temps : réessayez plus tard."))
@@ -305,7 +304,7 @@ def newsletter(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         if not ratelimit.hit(
-            "newsletter-subscribe", [ratelimit.client_ip(request), data["email"]], limit=5
+            "newsletter-subscribe", [ratelimit.client_address(request), data["email"]], limit=5
         ):
             messages.error(request, _("Trop de demandes en peu de temps : réessayez plus tard."))
             return redirect("events:newsletter")

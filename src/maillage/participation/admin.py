@@ -7,7 +7,7 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
 from . import services
-from .models import Claim, Flag, Proposal, RateLimitCounter, StaleReminder
+from .models import Claim, Flag, Proposal, StaleReminder
 
 
 def _run(modeladmin, request, queryset, action, done):
@@ -78,9 +78,3 @@ class StaleReminderAdmin(admin.ModelAdmin):
     list_display = ("place", "sent_at", "recipients")
     raw_id_fields = ("place",)
     date_hierarchy = "sent_at"
-
-
-@admin.register(RateLimitCounter)
-class RateLimitCounterAdmin(admin.ModelAdmin):
-    list_display = ("scope", "window_start", "count")
-    list_filter = ("scope",)

@@ -8,7 +8,6 @@
   of its ``Place.hosts``.
 - A ``StaleReminder`` records that the hosts of a place were reminded to check
   its page, so a reminder is sent at most once per period.
-- A ``RateLimitCounter`` counts actions per hashed IP or e-mail per hour.
 """
 
 from __future__ import annotations
@@ -234,25 +233,3 @@ class StaleReminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.place} · {self.sent_at:%d/%m/%Y}"
-
-
-class RateLimitCounter(models.Model):
-    """How many times ``key`` (a keyed hash of an IP or e-mail) did ``scope`` in a window."""
-
-    scope = models.CharField(max_length=40)
-    key = models.CharField(max_length=64)
-    window_start = models.DateTimeField()
-    count = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        verbose_name = _("compteur anti-abus")
-        verbose_name_plural = _("compteurs anti-abus")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["scope", "key", "window_start"], name="ratelimit_one_counter_per_window"
-            )
-        ]
-        indexes = [models.Index(fields=["window_start"])]
-
-    def __str__(self) -> str:
-        return f"{self.scope} {self.key[:8]}… {self.count}"

@@ -13,9 +13,10 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from maillage.core import ratelimit
 from maillage.places.models import Place
 
-from . import ratelimit, services
+from . import services
 from .display import change_rows
 from .forms import (
     FORMSETS,
@@ -33,7 +34,7 @@ LIMITS = {"proposal": 5, "flag": 10, "claim": 5}
 
 
 def _over_limit(request, scope: str, email: str = "") -> bool:
-    keys = [ratelimit.client_ip(request), email]
+    keys = [ratelimit.client_address(request), email]
     if request.user.is_authenticated:
         keys.append(f"user:{request.user.pk}")
     return not ratelimit.hit(scope, keys, limit=LIMITS[scope])

@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "lucide",
     "simple_history",
     "csp",
+    "maillage.core",
     "maillage.accounts",
     "maillage.territory",
     "maillage.places",
@@ -179,6 +180,10 @@ MAILLAGE_GEO_API_COMMUNES_URL = env.get("MAILLAGE_GEO_API_COMMUNES_URL", "")
 MAILLAGE_SITE_URL = env.get("MAILLAGE_SITE_URL", "http://127.0.0.1:8000")
 # Where the orientation engine finds events (it imports no other app itself).
 MAILLAGE_JOURNEY_EVENT_PROVIDERS = ["maillage.events.journeys.events_between"]
+# How many reverse proxies stand in front of the application (1 behind the
+# documented nginx): the client's address is read from X-Forwarded-For through
+# them only, for the rate limits (maillage.core.client). 0: the header is ignored.
+MAILLAGE_TRUSTED_PROXIES = int(env.get("MAILLAGE_TRUSTED_PROXIES", "0"))
 # Days after which a place's page counts as not checked, and its hosts are reminded.
 MAILLAGE_STALE_AFTER_DAYS = int(env.get("MAILLAGE_STALE_AFTER_DAYS", "180"))
 
