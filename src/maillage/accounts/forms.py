@@ -13,10 +13,13 @@ from maillage.core import ratelimit
 from .models import User
 from .services import normalise_email
 
-# Failed log-ins allowed per hour for one account name, and for one IP address
-# (higher: a France Services room shares one address).
-LOGIN_FAILURES_PER_ACCOUNT = 10
-LOGIN_FAILURES_PER_IP = 50
+# Log-in attempts allowed per hour (a success gives its attempt back):
+# - for one account from one client address: a guesser at one address locks
+#   that account for that address only, never for its owner elsewhere;
+# - from one client address, all accounts together (higher: a France Services
+#   room shares one address).
+LOGIN_ATTEMPTS_PER_ACCOUNT_AND_ADDRESS = 10
+LOGIN_ATTEMPTS_PER_ADDRESS = 50
 
 
 def username_for_login(login: str) -> str:
@@ -53,27 +56,36 @@ class LoginForm(AuthenticationForm):
         self.fields["username"].widget.attrs["maxlength"] = 254
         self.fields["username"].widget.attrs["autocomplete"] = "username"
 
-    def _rate_keys(self, login: str):
-        ip = ratelimit.client_ip(self.request) if self.request else ""
-        return [(f"login:{login.lower()}", LOGIN_FAILURES_PER_ACCOUNT), (ip, LOGIN_FAILURES_PER_IP)]
+    def _rate_keys(self, username: str) -> tuple[str, str]:
+        """(account at this address, this address): a username and its account's
+        e-mail address are one account; an unknown name counts as itself."""
+        address = ratelimit.client_address(self.request) if self.request else ""
+        pk = User.objects.filter(username=username).values_list("pk", flat=True).first()
+        account = f"account:{pk}" if pk else f"name:{username.lower()}"
+        return f"{account}|address:{address}", f"address:{address}"
 
     def clean(self):
         login = (self.cleaned_data.get("username") or "").strip()
         password = self.cleaned_data.get("password")
         if not (login and password):
             return self.cleaned_data
-        keys = self._rate_keys(login)
-        if any(ratelimit.is_blocked("login", [k], limit=n) for k, n in keys if k):
-            raise ValidationError(self.error_messages["too_many"], code="too_many")
         username = username_for_login(login)
+        pair, address = self._rate_keys(username)
+        # Counted before the password is checked, in one locked step: N
+        # simultaneous guesses get exactly the limit checked.
+        if not ratelimit.take(
+            "login",
+            {pair: LOGIN_ATTEMPTS_PER_ACCOUNT_AND_ADDRESS, address: LOGIN_ATTEMPTS_PER_ADDRESS},
+        ):
+            raise ValidationError(self.error_messages["too_many"], code="too_many")
         self.user_cache = authenticate(self.request, username=username, password=password)
         if self.user_cache is None:
-            for key, limit in keys:
-                ratelimit.hit("login", [key], limit=limit)
             user = User.objects.filter(username=username).first()
             if user and user.awaits_email_confirmation and user.check_password(password):
                 raise ValidationError(self.error_messages["unconfirmed"], code="unconfirmed")
             raise self.get_invalid_login_error()
+        ratelimit.forget("login", [pair])  # the owner's success wipes the guesses
+        ratelimit.refund("login", [address])
         self.confirm_login_allowed(self.user_cache)
         return self.cleaned_data
 

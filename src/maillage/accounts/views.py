@@ -37,7 +37,7 @@ def signup(request):
         return redirect("accounts:account")
     form = SignUpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        ip = ratelimit.client_ip(request)
+        ip = ratelimit.client_address(request)
         if not ratelimit.hit("signup", [ip], limit=SIGNUPS_PER_HOUR_PER_IP):
             form.add_error(
                 None, _("Trop d'inscriptions depuis cette connexion. Réessayez dans une heure.")
@@ -129,7 +129,7 @@ class PasswordResetView(auth_views.PasswordResetView):
     success_url = reverse_lazy("accounts:password_reset_done")
 
     def form_valid(self, form):
-        keys = [ratelimit.client_ip(self.request), form.cleaned_data["email"]]
+        keys = [ratelimit.client_address(self.request), form.cleaned_data["email"]]
         if not ratelimit.hit("password-reset", keys, limit=RESET_REQUESTS_PER_HOUR):
             # Say the same thing as when it works: no hint whether the account exists.
             return redirect(self.success_url)

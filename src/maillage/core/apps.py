@@ -4,4 +4,4 @@ from django.apps import AppConfig
 class CoreConfig(AppConfig):
     name = "maillage.core"
     label = "core"
-    verbose_name = "Infrastructure"
+    verbose_name = "Maillage (infrastructure)"

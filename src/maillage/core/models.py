@@ -1,4 +1,4 @@
-"""The tables of the shared infrastructure (rate limiting)."""
+"""Tables of the shared infrastructure (no domain data here)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class RateLimitCounter(models.Model):
-    """How many times ``key`` (a keyed hash of an IP or e-mail) did ``scope`` in a window."""
+    """How many times ``key`` (a keyed hash of an address, an account...) did ``scope`` in a window."""
 
     scope = models.CharField(max_length=40)
     key = models.CharField(max_length=64)
@@ -15,16 +15,14 @@ class RateLimitCounter(models.Model):
     count = models.PositiveIntegerField(default=0)
 
     class Meta:
-        # The table was created by the participation app; it moved here unchanged.
-        db_table = "participation_ratelimitcounter"
         verbose_name = _("compteur anti-abus")
         verbose_name_plural = _("compteurs anti-abus")
         constraints = [
             models.UniqueConstraint(
-                fields=["scope", "key", "window_start"], name="ratelimit_one_counter_per_window"
+                fields=["scope", "key", "window_start"], name="core_ratelimit_one_per_window"
             )
         ]
-        indexes = [models.Index(fields=["window_start"], name="participati_window__4754c1_idx")]
+        indexes = [models.Index(fields=["window_start"], name="core_ratelimit_window")]
 
     def __str__(self) -> str:
         return f"{self.scope} {self.key[:8]}… {self.count}"

@@ -1,10 +1,16 @@
-"""A small rate limiter kept in the database, so it works on SQLite and PostgreSQL alike.
+"""A rate limiter kept in the database, so it holds across processes on SQLite and PostgreSQL.
 
-Each action is counted per key (an IP address, an e-mail address) in fixed
-windows; the estimate over the last window is the current count plus the
-previous window's count weighted by how much of it still overlaps (a sliding
-window, without storing every hit). Keys are stored as keyed hashes, never in
-clear: the counters hold no personal data.
+Each action is counted per key (a client address, an e-mail, an account and
+an address...) in fixed windows; the estimate over the last window is the
+current count plus the previous window's count weighted by how much of it still
+overlaps (a sliding window, without storing every hit). Keys are stored as
+keyed hashes, never in clear: the counters hold no personal data.
+
+No check-then-count race: :func:`take` locks the key's counter row (``SELECT
+... FOR UPDATE`` on PostgreSQL; SQLite write transactions run one at a time),
+reads it, and counts the attempt in the same transaction, so N simultaneous
+attempts against a limit of L let exactly L through. A refused attempt is not
+counted: a limit lifts by itself once the window has slid past.
 """
 
 from __future__ import annotations
@@ -12,15 +18,17 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 
-from maillage.core import clock
-
+from . import clock
+from .client import client_address
 from .models import RateLimitCounter
+
+__all__ = ["HOUR", "client_address", "forget", "hit", "is_blocked", "refund", "take"]
 
 HOUR = dt.timedelta(hours=1)
 KEEP_COUNTERS_FOR = dt.timedelta(days=2)
@@ -47,22 +55,47 @@ def _estimate(scope: str, digest: str, start: dt.datetime, now: dt.datetime, win
     return counts.get(start, 0) + counts.get(start - window, 0) * overlap
 
 
-def _keys(keys: Iterable[str | None]) -> list[str]:
-    return sorted({_digest(k) for k in keys if k})
+def _locked_counter(scope: str, digest: str, start: dt.datetime) -> int:
+    """The pk of this window's counter, created if needed and locked until the commit."""
+    try:
+        with transaction.atomic():
+            counter, created = RateLimitCounter.objects.get_or_create(
+                scope=scope, key=digest, window_start=start
+            )
+    except IntegrityError:  # created at the same moment by another request
+        created = False
+    if created:
+        RateLimitCounter.objects.filter(window_start__lt=start - KEEP_COUNTERS_FOR).delete()
+    return (
+        RateLimitCounter.objects.select_for_update()
+        .only("pk")
+        .get(scope=scope, key=digest, window_start=start)
+        .pk
+    )
 
 
-def is_blocked(
+def take(
     scope: str,
-    keys: Iterable[str | None],
+    limits: Mapping[str | None, int],
     *,
-    limit: int,
     window: dt.timedelta = HOUR,
     now: dt.datetime | None = None,
 ) -> bool:
-    """True when one of ``keys`` already did ``scope`` ``limit`` times in the last window."""
+    """Count one ``scope`` attempt for every key of ``limits`` ({key: limit}) if none of
+    them is at its limit; otherwise count nothing and return False. Empty keys are ignored."""
     now = now or clock.now()
     start = _window_start(now, window)
-    return any(_estimate(scope, d, start, now, window) >= limit for d in _keys(keys))
+    wanted: dict[str, int] = {}
+    for key, limit in limits.items():
+        if key:
+            digest = _digest(key)
+            wanted[digest] = min(limit, wanted.get(digest, limit))
+    with transaction.atomic():
+        locked = {d: _locked_counter(scope, d, start) for d in sorted(wanted)}  # one order
+        if any(_estimate(scope, d, start, now, window) + 1 > wanted[d] for d in locked):
+            return False
+        RateLimitCounter.objects.filter(pk__in=locked.values()).update(count=F("count") + 1)
+    return True
 
 
 def hit(
@@ -73,26 +106,41 @@ def hit(
     window: dt.timedelta = HOUR,
     now: dt.datetime | None = None,
 ) -> bool:
-    """Count one ``scope`` action for each key; False when it goes over ``limit`` for one of them.
+    """:func:`take` with the same limit for every key (an address, an e-mail...)."""
+    return take(scope, {k: limit for k in keys}, window=window, now=now)
 
-    Empty keys are ignored (an anonymous visitor gives no e-mail).
-    """
+
+def is_blocked(
+    scope: str,
+    keys: Iterable[str | None],
+    *,
+    limit: int,
+    window: dt.timedelta = HOUR,
+    now: dt.datetime | None = None,
+) -> bool:
+    """True when one of ``keys`` already did ``scope`` ``limit`` times in the last window
+    (for display only: to limit, :func:`take`)."""
     now = now or clock.now()
     start = _window_start(now, window)
-    allowed = True
-    with transaction.atomic():
-        for digest in _keys(keys):
-            counter, created = RateLimitCounter.objects.get_or_create(
-                scope=scope, key=digest, window_start=start
-            )
-            if created:
-                RateLimitCounter.objects.filter(window_start__lt=now - KEEP_COUNTERS_FOR).delete()
-            RateLimitCounter.objects.filter(pk=counter.pk).update(count=F("count") + 1)
-            if _estimate(scope, digest, start, now, window) > limit:
-                allowed = False
-    return allowed
+    return any(_estimate(scope, _digest(k), start, now, window) >= limit for k in set(keys) if k)
 
 
-def client_ip(request) -> str:
-    """The client's address as the web server saw it (a reverse proxy sets REMOTE_ADDR)."""
-    return request.META.get("REMOTE_ADDR", "") or ""
+def refund(
+    scope: str,
+    keys: Iterable[str | None],
+    *,
+    window: dt.timedelta = HOUR,
+    now: dt.datetime | None = None,
+) -> None:
+    """Give back one attempt taken in this window (it turned out legitimate)."""
+    start = _window_start(now or clock.now(), window)
+    digests = [_digest(k) for k in set(keys) if k]
+    RateLimitCounter.objects.filter(
+        scope=scope, key__in=digests, window_start=start, count__gt=0
+    ).update(count=F("count") - 1)
+
+
+def forget(scope: str, keys: Iterable[str | None]) -> None:
+    """Drop every count of ``keys`` for ``scope`` (a success wipes its failures)."""
+    digests = [_digest(k) for k in set(keys) if k]
+    RateLimitCounter.objects.filter(scope=scope, key__in=digests).delete()

@@ -216,7 +216,7 @@ class RegistrationView(APIView):
                     raise BadParameter(name, f"{name} est requis sans compte.")
         if not ratelimit.hit(
             "event-registration",
-            [ratelimit.client_ip(request), email],
+            [ratelimit.client_address(request), email],
             limit=REGISTRATIONS_PER_HOUR,
         ):
             raise TooMany()

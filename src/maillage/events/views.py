@@ -149,7 +149,7 @@ def register(request, pk):
     email = user.email if user else form.cleaned_data["email"]
     if not ratelimit.hit(
         "event-registration",
-        [ratelimit.client_ip(request), email],
+        [ratelimit.client_address(request), email],
         limit=REGISTRATIONS_PER_HOUR,
     ):
         messages.error(request, _("Trop d'inscriptions en peu de temps : réessayez plus tard."))
@@ -298,7 +298,7 @@ def newsletter(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         if not ratelimit.hit(
-            "newsletter-subscribe", [ratelimit.client_ip(request), data["email"]], limit=5
+            "newsletter-subscribe", [ratelimit.client_address(request), data["email"]], limit=5
         ):
             messages.error(request, _("Trop de demandes en peu de temps : réessayez plus tard."))
             return redirect("events:newsletter")

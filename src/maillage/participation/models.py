@@ -8,7 +8,6 @@
   of its ``Place.hosts``.
 - A ``StaleReminder`` records that the hosts of a place were reminded to check
   its page, so a reminder is sent at most once per period.
-- A ``RateLimitCounter`` counts actions per hashed IP or e-mail per hour.
 """
 
 from __future__ import annotations

@@ -34,7 +34,7 @@ LIMITS = {"proposal": 5, "flag": 10, "claim": 5}
 
 
 def _over_limit(request, scope: str, email: str = "") -> bool:
-    keys = [ratelimit.client_ip(request), email]
+    keys = [ratelimit.client_address(request), email]
     if request.user.is_authenticated:
         keys.append(f"user:{request.user.pk}")
     return not ratelimit.hit(scope, keys, limit=LIMITS[scope])

@@ -10,7 +10,7 @@ was skipped (15 seats held on a 10-seat pool).
 Now, whatever writes the row:
 
 - PostgreSQL: a BEFORE INSERT OR UPDATE trigger on bookings locks the resource
-  row (``FOR UPDATE``), sets ``is_unit`` from the resource's kind (and
+  row (``FOR UPDATE``) for a holding booking, sets ``is_unit`` from the resource's kind (and
   ``blocked_until`` from its buffer when the end changes), then counts seats
   for pools; the exclusion constraint keeps refusing overlapping units. An
   AFTER UPDATE trigger on resources re-derives ``is_unit`` on every booking of
@@ -36,10 +36,17 @@ PG_FORWARD = [
     f"""CREATE OR REPLACE FUNCTION booking_pool_guard() RETURNS trigger AS $$
     DECLARE res record; worst integer;
     BEGIN
-      -- The resource decides, never the row: lock it (a concurrent change of
-      -- its kind or capacity waits for this booking, or this booking for it).
-      SELECT kind, capacity, buffer_minutes INTO res
-        FROM booking_resource WHERE id = NEW.resource_id FOR UPDATE;
+      -- The resource decides, never the row. A holding booking locks it (a
+      -- concurrent change of its kind or capacity waits for this booking, or
+      -- this booking for it); a cancelled one is outside every rule and takes
+      -- no lock (a cancellation never waits for a booking in progress).
+      IF NEW.status IN {HOLDING} THEN
+        SELECT kind, capacity, buffer_minutes INTO res
+          FROM booking_resource WHERE id = NEW.resource_id FOR UPDATE;
+      ELSE
+        SELECT kind, capacity, buffer_minutes INTO res
+          FROM booking_resource WHERE id = NEW.resource_id;
+      END IF;
       NEW.is_unit := res.kind <> 'desk-pool';
       IF TG_OP = 'INSERT' OR NEW."end" IS DISTINCT FROM OLD."end"
          OR NEW.resource_id IS DISTINCT FROM OLD.resource_id THEN

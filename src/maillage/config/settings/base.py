@@ -196,6 +196,10 @@ MAILLAGE_ACCOUNT_CONTEXT_PROVIDERS = ["maillage.participation.services.account_c
 # Who adds dated stops of mobile units to the read model of the network
 # (maillage.places.network): events at a mobile unit are its stops.
 MAILLAGE_NETWORK_VISIT_PROVIDERS = ["maillage.events.network.mobile_visits"]
+# How many reverse proxies stand in front of the application (1 behind the
+# documented nginx): the client's address is read from X-Forwarded-For through
+# them only, for the rate limits (maillage.core.client). 0: the header is ignored.
+MAILLAGE_TRUSTED_PROXIES = int(env.get("MAILLAGE_TRUSTED_PROXIES", "0"))
 # Days after which a place's page counts as not checked, and its hosts are reminded.
 MAILLAGE_STALE_AFTER_DAYS = int(env.get("MAILLAGE_STALE_AFTER_DAYS", "180"))
 
