@@ -320,13 +320,13 @@ def analyse(
     progress.step("Lecture des communes…")
     terr = territory or adapter.load_territory(query.departements)
     t1 = time.perf_counter()
-    progress.detail(f"{len(terr)} communes")
+    progress.detail(f"{_fr_int(len(terr))} communes")
     progress.step("Lecture des lieux…")
     places = adapter.load_places(
         query.departements, functions=query.functions, types=query.types, on=query.on
     )
     t2 = time.perf_counter()
-    progress.detail(f"{len(places)} lieux")
+    progress.detail(f"{_fr_int(len(places))} lieux")
     progress.step("Calcul de la couverture…")
     counted = places.open_now()
     result = mesh.coverage(
@@ -470,7 +470,8 @@ def solver_progress(progress: Progress):
 
     def on_progress(p: mesh.SolverProgress) -> None:
         stage = SOLVER_STAGES.get(p.stage, p.stage)
-        text = f"{stage} : {100 * p.done:.0f} % du budget, {_fr_int(p.value)} personnes"
+        share = "" if p.stage == "done" else f"{100 * p.done:.0f} % du budget, "
+        text = f"{stage} : {share}{_fr_int(p.value)} personnes"
         if math.isfinite(p.bound):
             gap = f"{100 * p.gap:.2f}".replace(".", ",")
             text += f", borne {_fr_int(p.bound)}, écart {gap} %"
@@ -482,12 +483,12 @@ def solver_progress(progress: Progress):
 def _load_for_recommendation(query: Query, progress: Progress) -> tuple[Territory, PlaceSet]:
     progress.step("Lecture des communes…")
     terr = adapter.load_territory(query.departements)
-    progress.detail(f"{len(terr)} communes")
+    progress.detail(f"{_fr_int(len(terr))} communes")
     progress.step("Lecture des lieux…")
     existing = adapter.load_places(
         query.departements, functions=query.functions, types=query.types, on=query.on
     ).open_now()
-    progress.detail(f"{len(existing)} lieux comptés")
+    progress.detail(f"{_fr_int(len(existing))} lieux comptés")
     return terr, existing
 
 

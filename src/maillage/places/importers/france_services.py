@@ -12,6 +12,10 @@ several lines) and the field. Then, in one transaction, new rows are created
 and changed rows updated (``source="france-services"``, ``source_id=id_fs``);
 unchanged rows are not touched, so a second import of the same file writes
 nothing, not even history.
+
+A France Services located by a municipal arrondissement's code (Paris 751xx, Lyon
+6938x, Marseille 132xx) is attached to its commune (the city), the arrondissement
+kept in ``Place.arrondissement`` for display (maillage.territory.codes).
 """
 
 from __future__ import annotations
@@ -40,6 +44,7 @@ from maillage.core import clock
 from maillage.opendata import DataError, Problem, france_services_source, open_binary
 from maillage.opendata.download import bar_disabled, read_meta
 from maillage.opendata.sources import is_url, resolve
+from maillage.territory.codes import commune_code, commune_of_arrondissement
 from maillage.territory.models import Commune
 
 from .. import hours
@@ -101,6 +106,7 @@ IMPORTED_FIELDS = [
     "address",
     "postal_code",
     "commune_id",
+    "arrondissement",
     "latitude",
     "longitude",
     "is_mobile",
@@ -306,6 +312,12 @@ def _row_values(
     address = ", ".join(
         p for p in (_clean(record["adresse"]), _clean(record["complement_adresse"])) if p
     )
+    # located by a municipal arrondissement's code: the commune is the city (see
+    # read_rows), the arrondissement is kept for display
+    code = record["insee_com"].strip()
+    arrondissement = (
+        (_clean(record["lib_com"]) or code)[:80] if commune_of_arrondissement(code) else ""
+    )
     return {
         "name": _clean(record["lib_fs"]),
         "type": PlaceType.FRANCE_SERVICES.value,
@@ -313,6 +325,7 @@ def _row_values(
         "description": _clean_text(record["commentaire"]),
         "address": address[:300],
         "postal_code": record["code_postal"].strip(),
+        "arrondissement": arrondissement,
         "latitude": coordinates["latitude"],
         "longitude": coordinates["longitude"],
         "is_mobile": _clean(record["format_fs"]) in MOBILE_FORMATS,
@@ -396,7 +409,9 @@ def read_rows(
                 departement = values["insee_dep"].strip()
                 if wanted is not None and departement not in wanted:
                     continue
-                rows.append(Row(line, source_id, departement, values["insee_com"].strip(), fields))
+                rows.append(
+                    Row(line, source_id, departement, commune_code(values["insee_com"]), fields)
+                )
         except UnicodeDecodeError as exc:
             raise DataError.single(
                 name, line + 1, None, _("le fichier n'est pas en UTF-8.")
