@@ -47,6 +47,9 @@ def test_every_france_services_row_gets_a_commune(france_db, db):
     report = france_db
     assert "2845 lignes, 2845 créées" in report
     assert "sans commune" not in report
+    # the import's steps, one line each outside a terminal
+    assert "[1/2] Lecture des France Services…" in report
+    assert "[2/2] Écriture dans la base…" in report
     fs = Place.objects.filter(source="france-services")
     assert fs.count() == 2845
     assert not fs.filter(commune__isnull=True).exists()

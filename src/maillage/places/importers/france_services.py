@@ -41,6 +41,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from tqdm import tqdm
 
 from maillage.core import clock
+from maillage.core.progress import SILENT, Progress
 from maillage.opendata import DataError, Problem, france_services_source, open_binary
 from maillage.opendata.download import bar_disabled, read_meta
 from maillage.opendata.sources import is_url, resolve
@@ -566,19 +567,25 @@ def import_france_services(
     as_of: dt.date | None = None,
     progress: bool | None = False,
     refresh: bool = False,
+    steps: Progress = SILENT,
 ) -> FranceServicesImport:
     """Import France Services from ``source`` (path, URL or file; default: the open-data
-    source), only those of ``departements`` when given. All or nothing."""
+    source), only those of ``departements`` when given. All or nothing.
+    ``progress``: tqdm bars of the download and the reading (None: on a terminal);
+    ``steps``: two steps, reading and writing."""
+    steps.step(_("Lecture des France Services…"))
     if source is None:
         source = france_services_source(refresh=refresh, progress=progress)
     name = str(source) if isinstance(source, str | Path) else str(getattr(source, "name", ""))
     as_of = as_of or file_date(source, name)
     checked_at = dt.datetime.combine(as_of, dt.time(), hours.PARIS)
     rows, name = read_rows(source, departements, checked_at=checked_at, progress=progress)
+    steps.detail(_("%(count)s lignes lues") % {"count": len(rows)})
     report = FranceServicesImport(
         file=name, as_of=as_of, departements=sorted(departements) if departements else None
     )
     reason = f"Import France Services {as_of.isoformat()}"
+    steps.step(_("Écriture dans la base…"))
     with transaction.atomic():
         _write(rows, report, reason)
     return report

@@ -6,6 +6,7 @@ import datetime as dt
 
 from django.core.management.base import BaseCommand, CommandError
 
+from maillage.core.progress import Progress
 from maillage.opendata import DataError, DownloadError
 from maillage.places.importers.france_services import import_france_services
 
@@ -43,14 +44,17 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, source, departements, as_of, refresh, **options):
+        loud = options["verbosity"] > 0
         try:
-            report = import_france_services(
-                source,
-                departements or None,
-                as_of=as_of,
-                refresh=refresh,
-                progress=None if options["verbosity"] > 0 else False,
-            )
+            with Progress(self.stderr if loud else None, 2) as steps:
+                report = import_france_services(
+                    source,
+                    departements or None,
+                    as_of=as_of,
+                    refresh=refresh,
+                    progress=None if loud else False,
+                    steps=steps,
+                )
         except (DataError, DownloadError) as exc:
             raise CommandError(str(exc)) from exc
         for line in report.summary(verbose=options["verbosity"] > 1):
