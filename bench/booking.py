@@ -25,6 +25,7 @@ load) and the machine's load average, since the figures depend on it.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import random
@@ -36,6 +37,8 @@ import threading
 import time
 from pathlib import Path
 from urllib.parse import urlsplit
+
+from _common import Goals, drop_postgres, limit_memory
 
 REPO = Path(__file__).resolve().parent.parent
 GOAL_BOOKINGS = 200
@@ -216,9 +219,13 @@ def main() -> None:
     if args.worker:
         print(json.dumps(worker(args)))
         return
+    limit_memory()
     results = []
     load_before = os.getloadavg()[0]
-    with tempfile.TemporaryDirectory(prefix="maillage-booking-bench-") as tmp:
+    with (
+        tempfile.TemporaryDirectory(prefix="maillage-booking-bench-") as tmp,
+        dropped_afterwards(args.database_url),
+    ):
         for label, url in (
             ("PostgreSQL", args.database_url),
             ("SQLite", f"sqlite:///{tmp}/bench.sqlite3"),
@@ -250,10 +257,24 @@ def main() -> None:
         f"{load_before:.1f} before, {os.getloadavg()[0]:.1f} after"
     )
     pg = dict(results)["PostgreSQL"]
-    print(
-        f"goals: ≥ {GOAL_BOOKINGS} bookings/s on PostgreSQL ({pg['bookings_per_s']}), "
-        f"availability p95 ≤ {GOAL_P95_MS} ms ({max(r['availability_p95_ms'] for _l, r in results)})"
+    p95 = max(r["availability_p95_ms"] for _l, r in results)
+    goals = Goals("Goals")
+    goals.add(
+        f"≥ {GOAL_BOOKINGS} bookings/s on PostgreSQL ({pg['bookings_per_s']})",
+        pg["bookings_per_s"] >= GOAL_BOOKINGS,
     )
+    goals.add(f"availability p95 ≤ {GOAL_P95_MS} ms ({p95})", p95 <= GOAL_P95_MS)
+    goals.exit()
+
+
+@contextlib.contextmanager
+def dropped_afterwards(url: str):
+    """The benchmark's PostgreSQL database is dropped when the run ends."""
+    try:
+        yield
+    finally:
+        if url.startswith("postgres"):
+            drop_postgres(url)
 
 
 if __name__ == "__main__":

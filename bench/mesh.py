@@ -11,21 +11,32 @@ One run, the same data for every tool:
 2. Lozère recommendations (158 communes; 10 and 20 km; k = 5, 10, 20; with and without
    its 20 France Services kept): ``recommend()`` against spopt's MCLP (pulp with HiGHS
    and with CBC) and against the textbook MILP given to HiGHS as is;
-3. national recommendations: k = 100 at 10 km with the France Services kept, and
-   k = 100 at 20 km from scratch (30 s limit).
+3. national recommendations: k = 100 at 10 km with the France Services kept (and the
+   textbook MILP of the same reduced instance given to HiGHS: the unreduced national
+   model is never given to it, it can take most of this machine's memory), and k = 100
+   at 20 km from scratch with the default work budget, run alone and then with two
+   CPU-bound processes beside it: the answers must be identical (same sites, same
+   bound) and the certified gap at most 0.25 %.
+
+    .venv/bin/python bench/mesh.py [--sections 1,2,3]
 
 Timings are the best of several runs (wall clock, this machine, shared with others).
 Our timings start from plain arrays (points, weights) and include the k-d trees.
+Every process is capped at 4 GiB (bench/_common.py); the exit status is 1 when a goal
+is not met.
 """
 
 from __future__ import annotations
 
+import argparse
 import os
 import platform
+import subprocess
 import sys
 import time
 import warnings
 from collections.abc import Callable
+from contextlib import contextmanager
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any
@@ -33,6 +44,8 @@ from typing import Any
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
+
+from _common import Goals, fits, limit_memory, not_run  # noqa: E402
 
 from maillage.mesh import DemandPoints, Facilities, StraightLine, coverage, recommend  # noqa: E402
 from maillage.mesh.opendata import load_communes, load_france_services  # noqa: E402
@@ -79,7 +92,7 @@ def versions() -> None:
     )
 
 
-GOALS: list[tuple[str, bool]] = []
+GOALS = Goals("Goals of issues 3 and 15")
 
 
 def national_coverage(communes: DemandPoints, fs: Facilities) -> None:
@@ -179,12 +192,10 @@ def national_coverage(communes: DemandPoints, fs: Facilities) -> None:
         "  population within:  "
         + "  ".join(f"{t:g} km {100 * r.weight_share[t]:.1f} %" for t in THRESHOLDS)
     )
-    GOALS.append(
-        (
-            f"national coverage >= 5x faster than sjoin_nearest (inputs built: x{t_gpre / t_pre:.1f}, "
-            f"from arrays: x{t_garr / t_arr:.1f}), same figures",
-            min(t_gpre / t_pre, t_garr / t_arr) >= 5 and same_dist and same_share,
-        )
+    GOALS.add(
+        f"national coverage >= 5x faster than sjoin_nearest (inputs built: x{t_gpre / t_pre:.1f}, "
+        f"from arrays: x{t_garr / t_arr:.1f}), same figures",
+        min(t_gpre / t_pre, t_garr / t_arr) >= 5 and same_dist and same_share,
     )
 
 
@@ -263,79 +274,101 @@ def lozere_recommendations(lozere: DemandPoints, fs48: Facilities) -> list[bool]
     print(
         f"  all 12 cases proven optimal, equal to spopt and >= 5x faster than the faster spopt: {all(ok)}"
     )
-    GOALS.append(
-        ("Lozère: 12 cases proven optimal, equal to spopt, >= 5x faster than spopt", all(ok))
-    )
+    GOALS.add("Lozère: 12 cases proven optimal, equal to spopt, >= 5x faster than spopt", all(ok))
     return ok
+
+
+@contextmanager
+def busy_neighbours(n: int):
+    """``n`` CPU-bound processes beside this one (they spin until killed)."""
+    procs = [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(n)]
+    try:
+        yield procs
+    finally:
+        for proc in procs:
+            proc.kill()
+            proc.wait()
 
 
 def national_recommendations(communes: DemandPoints, fs: Facilities) -> None:
     header("3. National recommendations: 35,357 communes as candidates, k = 100")
     model = StraightLine()
     t0 = time.perf_counter()
-    r = recommend(
-        fresh(communes), fresh_f(fs), fresh(communes).as_candidates(), model, 10, 100, time_limit=30
-    )
+    r = recommend(fresh(communes), fresh_f(fs), fresh(communes).as_candidates(), model, 10, 100)
     el = time.perf_counter() - t0
     print(
         f"10 km, France Services kept: covered {r.covered_weight:,.0f} ({100 * r.share:.2f} %, +{r.added_weight:,.0f}), "
         f"bound {r.upper_bound:,.0f}, gap {100 * r.gap:.3f} %, proven {r.proven_optimal}, {el:.2f} s ({r.method}; "
         f"reduced {r.stats['rows']} rows x {r.stats['cols']} candidates)"
     )
-    GOALS.append(
-        (
-            f"national k=100 at 10 km, France Services kept: proven optimum in {el:.2f} s <= 3 s",
-            r.proven_optimal and el <= 3,
+    GOALS.add(
+        f"national k=100 at 10 km, France Services kept: proven optimum in {el:.2f} s <= 3 s",
+        r.proven_optimal and el <= 3,
+    )
+    # the reference: HiGHS's MILP on the same *reduced* instance (the unreduced national
+    # model is not given to it: it can take most of this machine's memory)
+    inst = build_instance(communes, fs, communes.as_candidates(), model, 10)
+    # HiGHS's MILP: about 1 kB per nonzero of the model at most, in our measurements
+    need = 1000.0 * (inst.A.nnz + 2 * (inst.n_rows + inst.n_cols))
+    if fits(need):
+        t0 = time.perf_counter()
+        _sel, val, _ub, proven, _m, st = solve_instance(
+            inst, 100, exact=True, bb_max_nnz=-1, plain=True, time_limit=60
         )
-    )
-    inst = build_instance(communes, fs, communes.as_candidates(), model, 10, reduce=False)
-    t0 = time.perf_counter()
-    _sel, val, ub, proven, _m, _st = solve_instance(
-        inst, 100, exact=True, bb_max_nnz=-1, plain=True, time_limit=60
-    )
-    el_plain = time.perf_counter() - t0
-    print(
-        f"  same, textbook MILP given to HiGHS as is (sparse, 60 s limit): covered {inst.base + val:,.0f}, "
-        f"proven {proven}, {el_plain:.2f} s"
-    )
-    t0 = time.perf_counter()
-    r = recommend(
-        fresh(communes), None, fresh(communes).as_candidates(), model, 20, 100, time_limit=30
-    )
-    el = time.perf_counter() - t0
-    print(
-        f"20 km, from scratch: covered {r.covered_weight:,.0f} ({100 * r.share:.2f} %), certified bound "
-        f"{r.upper_bound:,.0f}, gap {100 * r.gap:.3f} %, {el:.2f} s ({r.method})"
-    )
-    print(
-        "  (spopt needs the dense 35,357 x 35,357 cost matrix, 10 GB: not run here; see the issue)"
-    )
-    t0 = time.perf_counter()
-    r1 = recommend(
-        fresh(communes),
-        None,
-        fresh(communes).as_candidates(),
-        model,
-        20,
-        100,
-        time_limit=30,
-        target_gap=0.01,
-    )
-    el1 = time.perf_counter() - t0
-    print(
-        f"  same, stopping at a 1 % gap (target_gap=0.01): covered {r1.covered_weight:,.0f}, "
-        f"bound {r1.upper_bound:,.0f}, gap {100 * r1.gap:.3f} %, {el1:.2f} s"
-    )
-    GOALS.append(
-        (
-            f"national k=100 at 20 km from scratch: certified gap {100 * r.gap:.2f} % <= 1 % "
-            f"in {el:.1f} s <= 30 s",
-            r.gap <= 0.01 and el <= 30,
+        el_plain = time.perf_counter() - t0
+        print(
+            f"  same reduced instance ({inst.n_rows} x {inst.n_cols}, {inst.A.nnz} nonzeros), "
+            f"textbook MILP given to HiGHS as is (60 s limit): covered {inst.base + val:,.0f}, "
+            f"proven {proven}, {el_plain:.2f} s"
+            + (" (time limit hit)" if st.get("time_limit_hit") else "")
         )
+    else:
+        print("  " + not_run("HiGHS MILP of the reduced instance", need))
+    print("  " + not_run("spopt (dense 35,357 x 35,357 cost matrix)", 8.0 * len(communes) ** 2))
+
+    def from_scratch() -> tuple[Any, float]:
+        t = time.perf_counter()
+        out = recommend(
+            fresh(communes), None, fresh(communes).as_candidates(), model, 20, 100, time_limit=3600
+        )
+        return out, time.perf_counter() - t
+
+    def answer(x: Any) -> tuple:
+        return (list(x.chosen_ids), x.covered_weight, x.upper_bound, x.time_limit_hit)
+
+    r, el = from_scratch()
+    print(
+        f"20 km, from scratch, default budget, alone: covered {r.covered_weight:,.0f} ({100 * r.share:.2f} %), "
+        f"certified bound {r.upper_bound:,.0f}, gap {100 * r.gap:.3f} %, {el:.1f} s ({r.method}; "
+        f"load {os.getloadavg()[0]:.1f})"
+    )
+    with busy_neighbours(2):
+        r2, el2 = from_scratch()
+        load = os.getloadavg()[0]
+    same = answer(r) == answer(r2)
+    print(
+        f"  same with two CPU-bound processes beside it: covered {r2.covered_weight:,.0f}, "
+        f"bound {r2.upper_bound:,.0f}, gap {100 * r2.gap:.3f} %, {el2:.1f} s (load {load:.1f}); "
+        f"identical sites and bound: {same}"
+    )
+    GOALS.add(
+        f"national k=100 at 20 km from scratch, default budget: certified gap {100 * r.gap:.3f} % "
+        f"<= 0.25 % ({el:.1f} s alone, {el2:.1f} s beside two busy processes)",
+        r.gap <= 0.0025 and not r.time_limit_hit,
+    )
+    GOALS.add(
+        "national k=100 at 20 km from scratch: identical sites and bound alone and beside "
+        "two CPU-bound processes",
+        same and not r.time_limit_hit,
     )
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sections", default="1,2,3", help="which sections to run (1,2,3)")
+    args = parser.parse_args()
+    sections = {s.strip() for s in args.sections.split(",")}
+    limit_memory()
     versions()
     t0 = time.perf_counter()
     communes = load_communes().points
@@ -343,15 +376,16 @@ def main() -> None:
     print(
         f"open data read in {time.perf_counter() - t0:.2f} s: {len(communes)} communes, {len(fs)} France Services"
     )
-    national_coverage(communes, fs)
-    lozere = communes.where_id_startswith("48")
-    fs48 = load_france_services(departements=["48"])
-    lozere_recommendations(lozere, fs48)
-    national_recommendations(communes, fs)
-    header("Goals of issue 3")
-    for label, met in GOALS:
-        print(f"  [{'met' if met else 'NOT MET'}] {label}")
+    if "1" in sections:
+        national_coverage(communes, fs)
+    if "2" in sections:
+        lozere = communes.where_id_startswith("48")
+        fs48 = load_france_services(departements=["48"])
+        lozere_recommendations(lozere, fs48)
+    if "3" in sections:
+        national_recommendations(communes, fs)
     print(f"\ntotal {time.perf_counter() - t0:.0f} s")
+    GOALS.exit()
 
 
 if __name__ == "__main__":

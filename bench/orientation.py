@@ -21,6 +21,7 @@ import argparse
 import dataclasses
 import os
 import random
+import shutil
 import statistics
 import subprocess
 import sys
@@ -28,6 +29,8 @@ import tempfile
 import time
 from functools import partial
 from pathlib import Path
+
+from _common import Goals, limit_memory
 
 REPO = Path(__file__).resolve().parent.parent
 VENV_BIN = Path(sys.executable).parent
@@ -61,7 +64,16 @@ def main() -> None:
     parser.add_argument("--data-dir", help="reuse or keep the database in this folder")
     args = parser.parse_args()
 
+    limit_memory()
     data_dir = Path(args.data_dir or tempfile.mkdtemp(prefix="maillage-bench-orientation-"))
+    try:
+        run(args, data_dir)
+    finally:
+        if not args.data_dir:
+            shutil.rmtree(data_dir, ignore_errors=True)
+
+
+def run(args, data_dir: Path) -> None:
     data_dir.mkdir(parents=True, exist_ok=True)
     env = {
         **os.environ,
@@ -122,12 +134,14 @@ def main() -> None:
         (f"engine, demo x{args.scale + 1}", len(big), each(lambda q: engine.orient(q, big))),
     ]
     print(f"Orientation, {len(queries)} personas, {args.rounds} rounds (ms per query)")
+    goals = Goals(f"Goal: p95 <= {GOAL_MS:.0f} ms per query at département scale")
     for label, n, fn in figures:
         samples = fn(args.rounds)
         p50, p95 = quantiles(samples)
         ok = "ok" if p95 <= GOAL_MS else "OVER GOAL"
         print(f"  {label:<34} {n:>5} places  p50 {p50:7.2f}  p95 {p95:7.2f}  ({ok})")
-    print(f"Goal: p95 <= {GOAL_MS:.0f} ms per query at département scale.")
+        goals.add(f"{label}: p95 {p95:.2f} ms", p95 <= GOAL_MS)
+    goals.exit()
 
 
 if __name__ == "__main__":

@@ -44,6 +44,8 @@ import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from _common import drop_postgres, limit_memory
+
 REPO = Path(__file__).resolve().parent.parent
 VENV_BIN = Path(sys.executable).parent
 OPEN_DATA = Path(os.environ.get("MAILLAGE_OPEN_DATA") or REPO.parent / "shared" / "data")
@@ -133,7 +135,7 @@ def build(args) -> dict:
     facts["communes_s"] = time.perf_counter() - t
 
     t = time.perf_counter()
-    call_command("import_france_services", verbosity=0)
+    call_command("import_france_services", all_france=True, verbosity=0)
     facts["france_services_s"] = time.perf_counter() - t
 
     t = time.perf_counter()
@@ -488,6 +490,7 @@ def main() -> None:
         or not 1 <= args.rounds <= 10
     ):
         sys.exit("--duration must be 1..120 s, --connections 1..64, --rounds 1..10")
+    limit_memory()
 
     workdir = Path(tempfile.mkdtemp(prefix="maillage-bench-"))
     env = dict(os.environ)
@@ -557,12 +560,17 @@ def main() -> None:
                         )
                     r["load"] = os.getloadavg()[0]
                     results.setdefault(name, []).append(r)
-        report(args, facts, client, results, counts, len(body), len(static_body), sample)
+        ok = report(args, facts, client, results, counts, len(body), len(static_body), sample)
     finally:
         if args.keep:
             log(f"kept {workdir}")
         else:
             shutil.rmtree(workdir, ignore_errors=True)
+            if args.database_url:
+                drop_postgres(args.database_url)
+
+    if not ok:
+        sys.exit(1)
 
 
 def median_round(rounds: list[dict]) -> dict:
@@ -611,6 +619,7 @@ def report(args, facts, client, results, counts, api_bytes, static_bytes, sample
         f"{api['rps'] / static['rps']:.0%} of the static ceiling, {static['rps']:.0f} req/s). "
         f"'load' is the 1-minute load average after the round: the cores are shared."
     )
+    return ok
 
 
 if __name__ == "__main__":

@@ -396,6 +396,12 @@ def outcome_text(o: Outcome) -> str:
         ("Optimal : prouvé." if o.proven_optimal else "Optimal : non prouvé (voir l'écart).")
         + f" Méthode : {o.method} ; {fr_num(o.seconds, 2)} s."
     )
+    if o.time_limit_hit:
+        lines.append(
+            "Attention : la limite de temps (filet de sécurité) a arrêté la recherche avant "
+            "la fin de son budget de travail ; ce résultat peut dépendre de la charge de la "
+            "machine (relancez avec une limite plus longue : --time-limit)."
+        )
     return "\n".join(lines) + "\n"
 
 

@@ -21,6 +21,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
+from maillage.core.progress import SILENT, Progress
 from maillage.territory.models import Commune
 
 from . import output, services, svgmap
@@ -65,12 +66,18 @@ def map_breaks(a: Analysis) -> list[float]:
     return ts
 
 
-def build_report(query: Query, *, add: int = 3, time_limit: float = 20.0) -> Report:
-    """Compute everything the report shows and render its HTML."""
-    a = services.analyse(query)
+def build_report(
+    query: Query, *, add: int = 3, time_limit: float = 20.0, progress: Progress = SILENT
+) -> Report:
+    """Compute everything the report shows and render its HTML (``progress``: the
+    coverage's three steps, the recommendation's three when ``add``, then the page)."""
+    a = services.analyse(query, progress=progress)
     rec = None
     if add > 0 and len(a.territory):
-        rec = services.recommend(query, add, threshold=a.target, time_limit=time_limit)
+        rec = services.recommend(
+            query, add, threshold=a.target, time_limit=time_limit, progress=progress
+        )
+    progress.step("Mise en page du rapport…")
     unit = a.unit
     nn = output.NNBSP
     summary = a.summary()

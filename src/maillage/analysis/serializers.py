@@ -126,6 +126,11 @@ class RecommendationResponseSerializer(serializers.Serializer):
     proven_optimal = serializers.BooleanField()
     method = serializers.CharField()
     seconds = serializers.FloatField()
+    time_limit_hit = serializers.BooleanField(
+        help_text="La limite de temps (filet de sécurité) a arrêté la recherche : seul ce cas "
+        "peut donner une réponse qui dépend de la machine ; sinon la même question donne "
+        "toujours la même réponse."
+    )
     k = serializers.IntegerField(required=False)
     target_share = serializers.FloatField(required=False)
     lower_bound = serializers.IntegerField(required=False)

@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 
 from maillage import mesh
+from maillage.core.progress import SILENT, Progress
 from maillage.mesh import CoverageResult, TravelModel
 
 from . import adapter
@@ -32,6 +33,9 @@ from .params import (
 #: how much work a request may ask for (API and web page)
 MAX_ADD = 50
 MAX_TIME_LIMIT = 10.0
+#: the safety net of a command's search, in seconds: the search itself is limited in
+#: work (mesh.Budget), so that the same question gets the same answer on any machine
+COMMAND_TIME_LIMIT = 600.0
 
 
 @dataclass
@@ -301,17 +305,29 @@ class Analysis:
         }
 
 
-def analyse(query: Query, *, counts: bool = True, territory: Territory | None = None) -> Analysis:
-    """The coverage of the query's territory by the places that count."""
+def analyse(
+    query: Query,
+    *,
+    counts: bool = True,
+    territory: Territory | None = None,
+    progress: Progress = SILENT,
+) -> Analysis:
+    """The coverage of the query's territory by the places that count (``progress``:
+    three steps, communes, places and coverage)."""
     import time
 
     t0 = time.perf_counter()
+    progress.step("Lecture des communes…")
     terr = territory or adapter.load_territory(query.departements)
     t1 = time.perf_counter()
+    progress.detail(f"{_fr_int(len(terr))} communes")
+    progress.step("Lecture des lieux…")
     places = adapter.load_places(
         query.departements, functions=query.functions, types=query.types, on=query.on
     )
     t2 = time.perf_counter()
+    progress.detail(f"{_fr_int(len(places))} lieux")
+    progress.step("Calcul de la couverture…")
     counted = places.open_now()
     result = mesh.coverage(
         terr.demand,
@@ -355,6 +371,8 @@ class Outcome:
     proven_optimal: bool
     method: str
     seconds: float
+    #: the safety net (seconds) stopped the search: the answer may depend on the machine
+    time_limit_hit: bool = False
     k: int | None = None
     target_share: float | None = None
     lower_bound: int | None = None
@@ -390,6 +408,7 @@ class Outcome:
             "proven_optimal": self.proven_optimal,
             "method": self.method,
             "seconds": round(self.seconds, 3),
+            "time_limit_hit": self.time_limit_hit,
         }
         if self.kind == "set-cover":
             out.update(
@@ -428,6 +447,51 @@ def _check_threshold(query: Query, threshold: float | None) -> float:
     return float(threshold if threshold is not None else query.target_threshold)
 
 
+SOLVER_STAGES = {
+    "reduction": "réduction du problème",
+    "greedy": "glouton",
+    "swap": "échanges",
+    "lagrangian": "borne lagrangienne",
+    "branch-and-bound": "séparation et évaluation",
+    "milp": "programme linéaire en nombres entiers",
+    "done": "terminé",
+}
+
+
+def _fr_int(x: float) -> str:
+    return f"{x:,.0f}".replace(",", "\u202f")
+
+
+def solver_progress(progress: Progress):
+    """A ``mesh`` ``on_progress`` callback writing the solver's stage, share of its work
+    budget, best value, bound and gap as ``progress`` details (None when silent)."""
+    if not progress.enabled:
+        return None
+
+    def on_progress(p: mesh.SolverProgress) -> None:
+        stage = SOLVER_STAGES.get(p.stage, p.stage)
+        share = "" if p.stage == "done" else f"{100 * p.done:.0f} % du budget, "
+        text = f"{stage} : {share}{_fr_int(p.value)} personnes"
+        if math.isfinite(p.bound):
+            gap = f"{100 * p.gap:.2f}".replace(".", ",")
+            text += f", borne {_fr_int(p.bound)}, écart {gap} %"
+        progress.detail(text, force=p.stage in ("done", "greedy", "reduction"))
+
+    return on_progress
+
+
+def _load_for_recommendation(query: Query, progress: Progress) -> tuple[Territory, PlaceSet]:
+    progress.step("Lecture des communes…")
+    terr = adapter.load_territory(query.departements)
+    progress.detail(f"{_fr_int(len(terr))} communes")
+    progress.step("Lecture des lieux…")
+    existing = adapter.load_places(
+        query.departements, functions=query.functions, types=query.types, on=query.on
+    ).open_now()
+    progress.detail(f"{_fr_int(len(existing))} lieux comptés")
+    return terr, existing
+
+
 def recommend(
     query: Query,
     k: int,
@@ -436,15 +500,17 @@ def recommend(
     candidates: CandidateSpec = CandidateSpec(),  # noqa: B008 - frozen dataclass
     from_scratch: bool = False,
     time_limit: float = 30.0,
+    budget: mesh.Budget | None = None,
+    progress: Progress = SILENT,
 ) -> Outcome:
     """Where to open up to ``k`` new places so that the most people are within
-    ``threshold`` of one (existing places kept unless ``from_scratch``)."""
+    ``threshold`` of one (existing places kept unless ``from_scratch``). The search is
+    limited by ``budget`` (work); ``time_limit`` is its safety net (seconds).
+    ``progress``: three steps (communes, places, search with its bound and gap)."""
     t = _check_threshold(query, threshold)
-    terr = adapter.load_territory(query.departements)
-    existing = adapter.load_places(
-        query.departements, functions=query.functions, types=query.types, on=query.on
-    ).open_now()
+    terr, existing = _load_for_recommendation(query, progress)
     cands = _candidate_set(query, terr, candidates, existing)
+    progress.step("Recherche des sites…")
     rec = mesh.recommend(
         terr.demand,
         None if from_scratch else existing.facilities,
@@ -452,7 +518,9 @@ def recommend(
         query.model,
         t,
         k,
+        budget=budget,
         time_limit=time_limit,
+        on_progress=solver_progress(progress),
     )
     return Outcome(
         kind="recommend",
@@ -469,6 +537,7 @@ def recommend(
         proven_optimal=rec.proven_optimal,
         method=rec.method,
         seconds=rec.seconds,
+        time_limit_hit=rec.time_limit_hit,
         k=k,
     )
 
@@ -481,15 +550,16 @@ def set_cover(
     candidates: CandidateSpec = CandidateSpec(),  # noqa: B008
     from_scratch: bool = False,
     time_limit: float = 30.0,
+    budget: mesh.Budget | None = None,
+    progress: Progress = SILENT,
 ) -> Outcome:
     """The fewest new places so that ``target_share`` of the population is within
-    ``threshold`` of a place."""
+    ``threshold`` of a place (``budget``, ``time_limit``, ``progress``: as
+    :func:`recommend`)."""
     t = _check_threshold(query, threshold)
-    terr = adapter.load_territory(query.departements)
-    existing = adapter.load_places(
-        query.departements, functions=query.functions, types=query.types, on=query.on
-    ).open_now()
+    terr, existing = _load_for_recommendation(query, progress)
     cands = _candidate_set(query, terr, candidates, existing)
+    progress.step("Recherche du plus petit nombre de sites…")
     res = mesh.set_cover(
         terr.demand,
         None if from_scratch else existing.facilities,
@@ -497,7 +567,9 @@ def set_cover(
         query.model,
         t,
         target_share,
+        budget=budget,
         time_limit=time_limit,
+        on_progress=solver_progress(progress),
     )
     return Outcome(
         kind="set-cover",
@@ -514,6 +586,7 @@ def set_cover(
         proven_optimal=res.proven_optimal,
         method=res.method,
         seconds=res.seconds,
+        time_limit_hit=res.time_limit_hit,
         target_share=target_share,
         lower_bound=res.lower_bound,
         feasible=res.feasible,
@@ -529,21 +602,22 @@ def mobile_plan(
     stops_per_day: int = 1,
     candidates: CandidateSpec = CandidateSpec(),  # noqa: B008
     time_limit: float = 30.0,
+    budget: mesh.Budget | None = None,
+    progress: Progress = SILENT,
 ) -> Outcome:
     """Where the mobile unit ``unit_slug`` should stop, day by day, to reach the most
-    people not yet within ``threshold`` of a fixed place (its current stops left out)."""
+    people not yet within ``threshold`` of a fixed place (its current stops left out)
+    (``budget``, ``time_limit``, ``progress``: as :func:`recommend`)."""
     from maillage.places.models import Place
 
     unit = Place.objects.published().filter(slug=unit_slug).first()
     if unit is None or not unit.is_mobile:
         raise ParameterError("mobile", f"« {unit_slug[:60]} » n'est pas une unité mobile publiée.")
     t = _check_threshold(query, threshold)
-    terr = adapter.load_territory(query.departements)
-    existing = adapter.load_places(
-        query.departements, functions=query.functions, types=query.types, on=query.on
-    ).open_now()
+    terr, existing = _load_for_recommendation(query, progress)
     existing = existing.take(existing.slugs != unit_slug)
     cands = _candidate_set(query, terr, candidates, existing)
+    progress.step("Recherche des arrêts…")
     unit_functions = list(unit.place_functions.values_list("function__slug", flat=True))
     plan = mesh.mobile_stops(
         terr.demand,
@@ -555,7 +629,9 @@ def mobile_plan(
         stops_per_day=stops_per_day,
         unit=unit_slug,
         functions=unit_functions,
+        budget=budget,
         time_limit=time_limit,
+        on_progress=solver_progress(progress),
     )
     rec = plan.recommendation
     gain_of = dict(zip(rec.chosen.tolist(), rec.gains.tolist(), strict=False))
@@ -587,6 +663,7 @@ def mobile_plan(
         proven_optimal=rec.proven_optimal,
         method=rec.method,
         seconds=rec.seconds,
+        time_limit_hit=rec.time_limit_hit,
         k=len(weekdays) * stops_per_day,
         days=days,
         unit_name=unit.name,
@@ -702,6 +779,7 @@ def scenario(
 
 
 __all__ = [
+    "COMMAND_TIME_LIMIT",
     "MAX_ADD",
     "MAX_TIME_LIMIT",
     "Analysis",

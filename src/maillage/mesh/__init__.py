@@ -36,9 +36,12 @@ from .model import (
     project_lonlat,
 )
 from .optimize import (
+    DEFAULT_BUDGET,
+    Budget,
     MobilePlan,
     Recommendation,
     SetCoverResult,
+    SolverProgress,
     mobile_stops,
     recommend,
     set_cover,
@@ -46,9 +49,11 @@ from .optimize import (
 from .travel import PRESETS, EstimatedTime, ODMatrix, StraightLine, TravelModel
 
 __all__ = [
+    "DEFAULT_BUDGET",
     "PRESETS",
     "ZONES",
     "Availability",
+    "Budget",
     "CoverageDiff",
     "CoverageResult",
     "DemandPoints",
@@ -58,6 +63,7 @@ __all__ = [
     "ODMatrix",
     "Recommendation",
     "SetCoverResult",
+    "SolverProgress",
     "StraightLine",
     "TravelModel",
     "compare",

@@ -25,10 +25,18 @@ How :func:`recommend` solves it:
 
 Every answer states its upper bound and its gap: ``(bound - value) / bound`` on the
 total covered weight (existing places included), 0 when proven optimal.
+
+Limits are work, not seconds (:class:`Budget`: swap moves, L-BFGS-B iterations, branch
+and bound nodes, simplex iterations, MILP nodes): the same inputs and budget give the
+same sites and the same bound on any machine and under any load. ``time_limit`` is only
+a safety net; when it stops the search the answer says so (``time_limit_hit``), and
+only then may it depend on the machine's speed. ``on_progress`` receives a
+:class:`SolverProgress` (stage, share of the budget spent, value, bound, gap) along the way.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import heapq
 import os
@@ -82,6 +90,103 @@ def _new_highs() -> Any:
             h = highspy.Highs()
     h.setOptionValue("output_flag", False)
     return h
+
+
+# --------------------------------------------------------------------------------------
+# Budget, progress
+# --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Budget:
+    """How much work a search may do. Every limit counts work, so that the answer
+    depends only on the inputs and the budget, never on the machine's speed or load.
+
+    ``time_limit`` (seconds) is a safety net, not a limit of the method: when it stops
+    a search the answer reports it (``time_limit_hit``) and only then may it differ
+    from one run to the next."""
+
+    #: best-improvement 1-swap moves per local search
+    swap_moves: int = 1000
+    #: L-BFGS-B iterations per smoothing stage of the Lagrangian dual
+    lagrangian_iterations: int = 150
+    #: smoothing of each stage (fraction of the initial k-th largest column value)
+    lagrangian_stages: tuple[float, ...] = (0.01, 0.002, 0.0005)
+    #: LP solves of the branch and bound
+    nodes: int = 100_000
+    #: dual simplex iterations over the whole branch and bound
+    lp_iterations: int = 10_000_000
+    #: branch and bound nodes of HiGHS's MILP (``exact=True`` on large instances)
+    mip_nodes: int = 100_000
+    #: safety net, in seconds (reported when hit)
+    time_limit: float = 600.0
+
+    def with_time_limit(self, seconds: float | None) -> Budget:
+        return self if seconds is None else dataclasses.replace(self, time_limit=float(seconds))
+
+
+DEFAULT_BUDGET = Budget()
+
+
+@dataclass(frozen=True)
+class SolverProgress:
+    """Where a search stands: given to ``on_progress`` after each step."""
+
+    #: "reduction", "greedy", "swap", "lagrangian", "branch-and-bound", "milp", "done"
+    stage: str
+    #: share of the work budget spent (0..1; a search usually ends well before 1)
+    done: float
+    #: covered weight of the best solution so far (existing places included)
+    value: float
+    #: proven upper bound so far (existing places included; inf: none yet)
+    bound: float
+
+    @property
+    def gap(self) -> float:
+        if not np.isfinite(self.bound) or self.bound <= 0:
+            return 0.0 if self.bound == 0 else float("inf")
+        return max(0.0, (self.bound - self.value) / self.bound)
+
+
+ProgressCallback = Callable[[SolverProgress], None]
+
+
+class _Run:
+    """The work done by one search, its safety net and its progress reports."""
+
+    def __init__(
+        self, budget: Budget, on_progress: ProgressCallback | None = None, base: float = 0.0
+    ) -> None:
+        self.budget = budget
+        self.deadline = time.perf_counter() + budget.time_limit
+        self.time_limit_hit = False
+        self.on_progress = on_progress
+        self.base = base
+        self.value = 0.0
+        self.bound = float("inf")
+
+    def out_of_time(self) -> bool:
+        """True once the safety net is reached (and from then on)."""
+        if not self.time_limit_hit and time.perf_counter() > self.deadline:
+            self.time_limit_hit = True
+        return self.time_limit_hit
+
+    def remaining(self) -> float:
+        return max(1e-3, self.deadline - time.perf_counter())
+
+    def report(
+        self, stage: str, done: float, value: float | None = None, bound: float | None = None
+    ) -> None:
+        if value is not None:
+            self.value = max(self.value, float(value))
+        if bound is not None:
+            self.bound = min(self.bound, float(bound))
+        if self.on_progress is not None:
+            self.on_progress(
+                SolverProgress(
+                    stage, min(1.0, max(0.0, done)), self.base + self.value, self.base + self.bound
+                )
+            )
 
 
 # --------------------------------------------------------------------------------------
@@ -294,8 +399,9 @@ def _value(inst: CoverInstance, sel: Sequence[int]) -> float:
     return float(inst.w[inst.covered_mask(sel)].sum())
 
 
-def _swap(inst: CoverInstance, sel: list[int], deadline: float, max_iter: int = 1000) -> list[int]:
-    """Best-improvement 1-swap local search (out: a chosen column; in: any other)."""
+def _swap(inst: CoverInstance, sel: list[int], run: _Run, max_iter: int) -> list[int]:
+    """Best-improvement 1-swap local search (out: a chosen column; in: any other), at
+    most ``max_iter`` moves (the safety net of ``run`` may stop it earlier)."""
     if not sel or inst.n_cols <= len(sel):
         return sel
     A = inst.A
@@ -303,7 +409,7 @@ def _swap(inst: CoverInstance, sel: list[int], deadline: float, max_iter: int = 
     w = inst.w
     sel = list(sel)
     for _ in range(max_iter):
-        if time.perf_counter() > deadline:
+        if run.out_of_time():
             break
         S = A[:, sel]
         c = np.asarray(S.sum(axis=1)).ravel()
@@ -355,28 +461,32 @@ def _lagrangian(inst: CoverInstance, k: int, lam: FloatArray) -> tuple[float, Fl
 def lagrangian_bound(
     inst: CoverInstance,
     k: int,
-    deadline: float,
     *,
-    stages: Sequence[float] = (0.01, 0.002, 0.0005),
-    iterations: int = 150,
+    budget: Budget = DEFAULT_BUDGET,
     lower: float | None = None,
     target_gap: float = 0.0,
     on_stage: Callable[[float, FloatArray], float] | None = None,
+    run: _Run | None = None,
+    check_every: int = 10,
 ) -> tuple[float, FloatArray, list[FloatArray]]:
     """Minimise the Lagrangian dual (whose minimum is the LP relaxation's value) by
     smoothing: the sum of the k largest ``c_j = (A^T lam)_j`` is at most
     ``k mu + tau sum_j log(1 + exp((c_j - mu) / tau))`` for any ``mu``, a smooth convex
     function of (lam, mu) minimised by L-BFGS-B under the box ``0 <= lam <= w``, with
-    ``tau`` decreasing over ``stages`` (fractions of the initial k-th largest c).
-    The exact Lagrangian value at each stage's point is a valid bound; the smallest is
-    returned, with its multipliers and each stage's smoothed fractional x (guides for
-    rounding). With ``lower`` (a known solution's value), stops once a stage closes
-    less than a tenth of the remaining gap, or once the gap is at most ``target_gap``.
-    ``on_stage(bound, guide)``, called after each stage, may improve the solution and
-    returns its value (the new ``lower``)."""
+    ``tau`` decreasing over ``budget.lagrangian_stages`` (fractions of the initial k-th
+    largest c), at most ``budget.lagrangian_iterations`` iterations per stage.
+    The exact Lagrangian value at each stage's point, and every ``check_every``
+    evaluations, is a valid bound; the smallest is returned, with its multipliers and
+    each stage's smoothed fractional x (guides for rounding). With ``lower`` (a known
+    solution's value), stops once a stage closes less than a tenth of the remaining gap,
+    or once the gap is at most ``target_gap``. ``on_stage(bound, guide)``, called after
+    each stage, may improve the solution and returns its value (the new ``lower``).
+    Every stopping rule counts work: the same inputs give the same bound, whatever the
+    machine's load (only ``run``'s safety net, when hit, stops on time)."""
     from scipy.optimize import minimize
     from scipy.special import expit
 
+    run = run or _Run(budget)
     A = inst.A
     At = A.T.tocsr()
     w = inst.w
@@ -392,12 +502,17 @@ def lagrangian_bound(
     z = np.concatenate([lam, [mu0]])
     bounds = np.column_stack([np.zeros(n + 1), np.concatenate([w, [np.inf]])])
     scale = max(mu0, float(w.max()) * 1e-3, 1e-9)
+    stages = tuple(budget.lagrangian_stages)
+    iterations = max(1, int(budget.lagrangian_iterations))
+    total_work = max(1, len(stages) * iterations)
+    state: dict[str, Any] = {"evals": 0, "iters": 0, "best": best, "lam": best_lam}
+    run.report("lagrangian", 0.0, lower, best)
 
     class _Stop(Exception):
         pass
 
-    for frac in stages:
-        if time.perf_counter() > deadline:
+    for s_i, frac in enumerate(stages):
+        if run.out_of_time():
             break
         tau = scale * frac
         last = [z]
@@ -405,17 +520,31 @@ def lagrangian_bound(
         def fg(
             zz: FloatArray, tau: float = tau, last: list[FloatArray] = last
         ) -> tuple[float, FloatArray]:
-            if time.perf_counter() > deadline:
+            if run.out_of_time():
                 raise _Stop
             lm, mu = zz[:n], zz[n]
-            u = (np.asarray(At @ lm).ravel() - mu) / tau
+            atl = np.asarray(At @ lm).ravel()
+            u = (atl - mu) / tau
             val = float((w - lm).sum() + k * mu + tau * np.logaddexp(0.0, u).sum())
             sg = expit(u)
             g = np.empty(n + 1)
             g[:n] = np.asarray(A @ sg).ravel() - 1.0
             g[n] = k - float(sg.sum())
             last[0] = zz.copy()
+            state["evals"] += 1
+            if state["evals"] % check_every == 0:
+                # any multipliers in the box give a bound: keep the best one seen
+                lc = np.clip(lm, 0.0, w)
+                exact = float((w - lc).sum()) + _topk_sum(
+                    atl if lc is lm else np.asarray(At @ lc).ravel(), k
+                )
+                if exact < state["best"]:
+                    state["best"], state["lam"] = exact, lc.copy()
+                run.report("lagrangian", state["iters"] / total_work, None, state["best"])
             return val, g
+
+        def count(_xk: FloatArray) -> None:
+            state["iters"] += 1
 
         try:
             res = minimize(
@@ -424,23 +553,27 @@ def lagrangian_bound(
                 jac=True,
                 method="L-BFGS-B",
                 bounds=bounds,
+                callback=count,
                 options={"maxiter": iterations, "maxcor": 20},
             )
             z = res.x
         except _Stop:
             z = last[0]
+        state["iters"] = (s_i + 1) * iterations
         val, _ = _lagrangian(inst, k, z[:n])
         guides.append(expit((np.asarray(At @ z[:n]).ravel() - z[n]) / tau))
         previous = best
-        if val < best:
-            best, best_lam = val, np.clip(z[:n], 0.0, w)
+        if val < state["best"]:
+            state["best"], state["lam"] = val, np.clip(z[:n], 0.0, w)
+        best, best_lam = state["best"], state["lam"]
         if on_stage is not None:
             lower = on_stage(best, guides[-1])
+        run.report("lagrangian", (s_i + 1) / len(stages), lower, best)
         if lower is not None and (
             previous - best < 0.1 * (best - lower) or best - lower <= target_gap * best
         ):
             break
-    return best, best_lam, guides
+    return state["best"], state["lam"], guides
 
 
 # --------------------------------------------------------------------------------------
@@ -493,14 +626,22 @@ def _build_mip(inst: CoverInstance, k: int, integer: bool = True) -> Any:
 
 
 def _solve_mip(
-    inst: CoverInstance, k: int, start: Sequence[int], deadline: float
+    inst: CoverInstance,
+    k: int,
+    start: Sequence[int],
+    run: _Run,
+    *,
+    node_limit: int | None = None,
 ) -> tuple[list[int] | None, float, float, bool]:
-    """Exact MILP. Returns (solution or None, its value, dual bound, proven)."""
+    """Exact MILP (HiGHS), at most ``node_limit`` nodes (None: no work limit, only
+    ``run``'s safety net). Returns (solution or None, its value, dual bound, proven)."""
     import highspy
 
     n, m = inst.n_rows, inst.n_cols
     h = _build_mip(inst, k)
-    h.setOptionValue("time_limit", max(0.05, deadline - time.perf_counter()))
+    h.setOptionValue("time_limit", run.remaining())
+    if node_limit is not None:
+        h.setOptionValue("mip_max_nodes", int(node_limit))
     h.setOptionValue("mip_rel_gap", 0.0)
     h.setOptionValue("mip_abs_gap", 0.5 if inst.integral else 1e-6)
     if len(start):
@@ -517,6 +658,8 @@ def _solve_mip(
     info = h.getInfo()
     ms = highspy.HighsModelStatus
     proven = status == ms.kOptimal
+    if status == ms.kTimeLimit:
+        run.time_limit_hit = True
     stopped = status in (ms.kTimeLimit, ms.kIterationLimit, ms.kSolutionLimit, ms.kInterrupt)
     bound = float(info.mip_dual_bound) if (proven or stopped) else np.inf
     if not np.isfinite(bound):
@@ -532,8 +675,8 @@ def _branch_and_bound(
     inst: CoverInstance,
     k: int,
     start: Sequence[int],
-    deadline: float,
-    node_limit: int = 100_000,
+    run: _Run,
+    upper: float = np.inf,
 ) -> tuple[list[int], float, float, bool, int]:
     """Depth-first LP-based branch and bound (HiGHS's dual simplex, warm-started from
     the parent's basis). On small reduced instances it proves the optimum faster than
@@ -541,12 +684,15 @@ def _branch_and_bound(
 
     Returns (solution, value, upper bound, proven, nodes). Each node's LP is rounded
     (its k largest x) into a solution. A node is pruned when its LP bound cannot beat
-    the incumbent (by 1 with integer weights)."""
+    the incumbent (by 1 with integer weights). Work limits: ``run.budget.nodes`` LP
+    solves and ``run.budget.lp_iterations`` simplex iterations in all."""
     import highspy
 
     m = inst.n_cols
     h = _build_mip(inst, k, integer=False)
     h.setOptionValue("presolve", "off")
+    node_limit = run.budget.nodes
+    lp_left = int(run.budget.lp_iterations)
     ms = highspy.HighsModelStatus
     best_sel = list(start)
     best = _value(inst, best_sel)
@@ -564,13 +710,16 @@ def _branch_and_bound(
     stack: list[tuple[tuple[int, ...], tuple[float, ...], float]] = [((), (), np.inf)]
     nodes = 0
     stopped = False
+
+    def open_bound() -> float:
+        return min(upper, max((b for _, _, b in stack), default=best))
+
     while stack:
         fix_j, fix_v, parent = stack[-1]
         if cannot_beat(parent):
             stack.pop()
             continue
-        remaining = deadline - time.perf_counter()
-        if remaining <= 0 or nodes >= node_limit:
+        if nodes >= node_limit or lp_left <= 0 or run.out_of_time():
             stopped = True
             break
         stack.pop()
@@ -585,13 +734,24 @@ def _branch_and_bound(
         if diff.size:
             h.changeColsBounds(diff.size, diff.astype(np.int32), nlo[diff], nhi[diff])
             lo, hi = nlo, nhi
-        h.setOptionValue("time_limit", max(1e-3, remaining))
+        h.setOptionValue("simplex_iteration_limit", lp_left)
+        h.setOptionValue("time_limit", run.remaining())
         h.run()
         nodes += 1
+        lp_left -= int(h.getInfo().simplex_iteration_count)
         status = h.getModelStatus()
+        if nodes % 50 == 0:
+            run.report(
+                "branch-and-bound",
+                max(nodes / node_limit, 1 - lp_left / max(1, run.budget.lp_iterations)),
+                best,
+                max(best, open_bound()) if stack else None,
+            )
         if status == ms.kInfeasible:
             continue
         if status != ms.kOptimal:
+            if status == ms.kTimeLimit:
+                run.time_limit_hit = True
             stack.append((fix_j, fix_v, parent))
             stopped = True
             break
@@ -614,8 +774,7 @@ def _branch_and_bound(
         stack.append(((*fix_j, j), (*fix_v, 1.0), bound))
     if not stopped:
         return best_sel, best, best, True, nodes
-    open_bound = max((b for _, _, b in stack), default=best)
-    return best_sel, best, max(best, open_bound), False, nodes
+    return best_sel, best, max(best, open_bound()), False, nodes
 
 
 # --------------------------------------------------------------------------------------
@@ -647,6 +806,9 @@ class Recommendation:
     threshold: float
     unit: str
     seconds: float
+    #: the safety net (seconds) stopped the search: only then may the answer depend on
+    #: the machine's speed and load
+    time_limit_hit: bool = False
     stats: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -673,6 +835,7 @@ class Recommendation:
             "threshold": self.threshold,
             "unit": self.unit,
             "seconds": self.seconds,
+            "time_limit_hit": self.time_limit_hit,
         }
 
 
@@ -705,26 +868,39 @@ def solve_instance(
     inst: CoverInstance,
     k: int,
     *,
-    time_limit: float = 30.0,
+    budget: Budget | None = None,
+    time_limit: float | None = None,
     exact: bool | None = None,
     bb_max_nnz: int = 300_000,
     plain: bool = False,
     target_gap: float = 0.0,
+    on_progress: ProgressCallback | None = None,
 ) -> tuple[list[int], float, float, bool, str, dict[str, Any]]:
     """Solve a reduced instance: (columns, value, upper bound, proven, method, stats).
 
     Values and bounds are on the reduced objective (weight of the rows covered).
-    ``exact``: None decides by size (branch and bound up to ``bb_max_nnz`` nonzeros,
-    else heuristics with a Lagrangian bound); True forces an exact search (the HiGHS
-    MILP beyond that size); False never runs one (greedy, swaps, Lagrangian bound).
-    ``plain``: only the textbook MILP given to HiGHS, no warm start (for comparisons).
-    ``target_gap``: on large instances, stop improving once the gap is at most this."""
+    ``budget``: the work allowed (default :data:`DEFAULT_BUDGET`); ``time_limit``
+    replaces its safety net (seconds); ``stats["time_limit_hit"]`` says whether it
+    stopped the search. ``exact``: None decides by size (branch and bound up to
+    ``bb_max_nnz`` nonzeros, else heuristics with a Lagrangian bound); True forces an
+    exact search (the HiGHS MILP beyond that size, ``budget.mip_nodes`` nodes); False
+    never runs one (greedy, swaps, Lagrangian bound). ``plain``: only the textbook MILP
+    given to HiGHS, no warm start and no node limit (for comparisons).
+    ``target_gap``: on large instances, stop improving once the gap is at most this.
+    ``on_progress``: receives a :class:`SolverProgress` (reduced values + ``inst.base``)."""
+    budget = (budget or DEFAULT_BUDGET).with_time_limit(time_limit)
+    run = _Run(budget, on_progress, inst.base)
     t0 = time.perf_counter()
-    deadline = t0 + time_limit
     stats: dict[str, Any] = {}
+
+    def done(*out: Any) -> tuple[list[int], float, float, bool, str, dict[str, Any]]:
+        stats["time_limit_hit"] = run.time_limit_hit
+        run.report("done", 1.0, out[1], out[2])
+        return out  # type: ignore[return-value]
+
     if plain:
-        psel, pval, pbound, pproven = _solve_mip(inst, k, [], deadline)
-        return psel or [], max(pval, 0.0), max(pbound, pval), pproven, "plain milp", stats
+        psel, pval, pbound, pproven = _solve_mip(inst, k, [], run)
+        return done(psel or [], max(pval, 0.0), max(pbound, pval), pproven, "plain milp", stats)
     reach = inst.reachable
     k = max(0, int(k))
     tol = 1e-9 * max(1.0, reach)
@@ -733,7 +909,7 @@ def solve_instance(
         return float(np.floor(b + 1e-6 + tol)) if inst.integral else b
 
     if inst.n_rows == 0 or k == 0:
-        return [], 0.0, 0.0, True, "trivial", stats
+        return done([], 0.0, 0.0, True, "trivial", stats)
     sel, _ = _greedy(inst, k)
     val = _value(inst, sel)
     stats["greedy"] = val
@@ -741,54 +917,52 @@ def solve_instance(
     # cheap bound: everything reachable, or the k heaviest columns
     colw = np.asarray(inst.A.T @ inst.w).ravel()
     ub = floor(min(reach, _topk_sum(colw, k)))
+    run.report("greedy", 0.0, val, ub)
     if val >= ub - tol:
-        return sel, val, ub, True, "greedy (bound reached)", stats
+        return done(sel, val, ub, True, "greedy (bound reached)", stats)
     method = "greedy"
     if len(sel) == k:
-        sel2 = _swap(inst, sel, t0 + time_limit * 0.2)
+        sel2 = _swap(inst, sel, run, budget.swap_moves)
         val2 = _value(inst, sel2)
         stats["swap"] = val2
         stats["swap_s"] = time.perf_counter() - t0
         if val2 > val:
             sel, val, method = sel2, val2, "greedy+swap"
+        run.report("swap", 0.0, val, ub)
     if val >= ub - tol:
-        return sel, val, ub, True, method + " (bound reached)", stats
+        return done(sel, val, ub, True, method + " (bound reached)", stats)
     small = inst.A.nnz <= bb_max_nnz
     if exact is not False and small:
-        bsel, bval, bub, proven, nodes = _branch_and_bound(inst, k, sel, deadline)
+        bsel, bval, bub, proven, nodes = _branch_and_bound(inst, k, sel, run, ub)
         stats["nodes"] = nodes
         stats["bb_s"] = time.perf_counter() - t0
         if bval > val:
             sel, val = bsel, bval
         ub = min(ub, floor(bub))
         proven = proven or val >= ub - tol
-        return (
-            sel,
-            val,
-            max(ub, val),
-            proven,
-            "branch-and-bound" + ("" if proven else " (time limit)"),
-            stats,
+        why = " (time limit)" if run.time_limit_hit else " (work budget)"
+        return done(
+            sel, val, max(ub, val), proven, "branch-and-bound" + ("" if proven else why), stats
         )
     if exact is True:
-        msel, mval, mbound, proven = _solve_mip(inst, k, sel, deadline)
+        msel, mval, mbound, proven = _solve_mip(inst, k, sel, run, node_limit=budget.mip_nodes)
         stats["mip_s"] = time.perf_counter() - t0
         if msel is not None and mval > val:
             sel, val = msel, mval
         ub = min(ub, floor(mbound))
         proven = proven or val >= ub - tol
-        return sel, val, max(ub, val), proven, "milp" + ("" if proven else " (time limit)"), stats
+        why = " (time limit)" if run.time_limit_hit else " (work budget)"
+        return done(sel, val, max(ub, val), proven, "milp" + ("" if proven else why), stats)
     # large: Lagrangian bound; after each of its stages, its smoothed x guides a rounding
     # improved by swaps
-    reserve = min(0.25 * time_limit, 2.0 + 1e-6 * inst.A.nnz)
     best = {"sel": sel, "val": val, "method": method}
 
     def on_stage(bound: float, guide: FloatArray) -> float:
         b = floor(min(ub, bound))
         v = float(best["val"])
-        if v < b - tol and b - v > target_gap * b and time.perf_counter() < deadline:
+        if v < b - tol and b - v > target_gap * b and not run.out_of_time():
             guided = [int(j) for j in np.argsort(-guide, kind="stable")[:k]]
-            guided = _swap(inst, guided, deadline)
+            guided = _swap(inst, guided, run, budget.swap_moves)
             gval = _value(inst, guided)
             stats.setdefault("guided", []).append(gval)
             if gval > v:
@@ -796,13 +970,14 @@ def solve_instance(
         return float(best["val"])
 
     lb, _lam, _guides = lagrangian_bound(
-        inst, k, deadline - reserve, lower=val, target_gap=target_gap, on_stage=on_stage
+        inst, k, budget=budget, lower=val, target_gap=target_gap, on_stage=on_stage, run=run
     )
     sel, val, method = list(best["sel"]), float(best["val"]), str(best["method"])
     stats["lagrangian_bound"] = lb
     ub = min(ub, floor(lb))
     stats["heuristic_s"] = time.perf_counter() - t0
-    return sel, val, max(ub, val), val >= ub - tol, method + " + lagrangian bound", stats
+    method += " + lagrangian bound" + (" (time limit)" if run.time_limit_hit else "")
+    return done(sel, val, max(ub, val), val >= ub - tol, method, stats)
 
 
 def recommend(
@@ -813,11 +988,13 @@ def recommend(
     threshold: float,
     k: int,
     *,
-    time_limit: float = 30.0,
+    budget: Budget | None = None,
+    time_limit: float | None = None,
     exact: bool | None = None,
     function: str | Iterable[str] | None = None,
     on: dt.date | None = None,
     target_gap: float = 0.0,
+    on_progress: ProgressCallback | None = None,
 ) -> Recommendation:
     """Where to add up to ``k`` of ``candidates`` so that the most weight lies within
     ``threshold`` (km or minutes, inclusive) of a place, ``existing`` places kept.
@@ -827,15 +1004,28 @@ def recommend(
     Only the ``existing`` places offering ``function`` (a slug or a family's slugs) and
     open ``on`` that day count, when given. ``target_gap`` (e.g. 0.01): on instances too
     large for the exact search, stop as soon as the certified gap is at most this.
+    ``budget``: the work allowed (:class:`Budget`); the same inputs and budget give the
+    same answer on any machine. ``time_limit``: the safety net in seconds (default the
+    budget's), reported by ``time_limit_hit`` when it stops the search.
+    ``on_progress``: called with a :class:`SolverProgress` after each step.
     See the module doc for the method and the gap."""
     t0 = time.perf_counter()
+    budget = (budget or DEFAULT_BUDGET).with_time_limit(time_limit)
     if existing is not None:
         existing = select_facilities(existing, function, on)
     inst = build_instance(demand, existing, candidates, model, threshold)
-    # a margin for what follows the search, so that the whole call keeps to the limit
-    budget = 0.98 * time_limit - (time.perf_counter() - t0)
+    if on_progress is not None:
+        on_progress(SolverProgress("reduction", 0.0, inst.base, inst.base + inst.reachable))
+    # the safety net covers the whole call
+    remaining = max(0.05, budget.time_limit - (time.perf_counter() - t0))
     sel, val, ub, proven, method, stats = solve_instance(
-        inst, k, time_limit=max(0.05, budget), exact=exact, target_gap=target_gap
+        inst,
+        k,
+        budget=budget,
+        time_limit=remaining,
+        exact=exact,
+        target_gap=target_gap,
+        on_progress=on_progress,
     )
     order, gains = _order_by_gain(inst, sel)
     chosen = inst.cols[np.asarray(order, dtype=np.intp)] if order else np.zeros(0, np.intp)
@@ -857,6 +1047,7 @@ def recommend(
         threshold=float(threshold),
         unit=model.unit,
         seconds=time.perf_counter() - t0,
+        time_limit_hit=bool(stats.get("time_limit_hit", False)),
         stats={**inst.stats, **stats},
     )
 
@@ -889,6 +1080,8 @@ class SetCoverResult:
     threshold: float
     unit: str
     seconds: float
+    #: the safety net (seconds) stopped the search (see :class:`Budget`)
+    time_limit_hit: bool = False
     stats: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -910,6 +1103,7 @@ class SetCoverResult:
             "threshold": self.threshold,
             "unit": self.unit,
             "seconds": self.seconds,
+            "time_limit_hit": self.time_limit_hit,
         }
 
 
@@ -921,10 +1115,12 @@ def set_cover(
     threshold: float,
     target_share: float,
     *,
-    time_limit: float = 30.0,
+    budget: Budget | None = None,
+    time_limit: float | None = None,
     exact: bool | None = None,
     function: str | Iterable[str] | None = None,
     on: dt.date | None = None,
+    on_progress: ProgressCallback | None = None,
 ) -> SetCoverResult:
     """The fewest ``candidates`` to add, ``existing`` places kept, so that at least
     ``target_share`` (0..1) of the weight lies within ``threshold``.
@@ -932,9 +1128,13 @@ def set_cover(
     Greedy gives a feasible count; a bisection on k with :func:`solve_instance` then
     lowers it: k is enough when the best k sites reach the target, not enough when a
     proven upper bound falls short. The answer states the proven lower bound.
-    ``function``, ``on``: which existing places count, as in :func:`recommend`."""
+    ``function``, ``on``: which existing places count, ``budget`` (per solve),
+    ``time_limit`` (safety net for the whole call) and ``on_progress``: as in
+    :func:`recommend`."""
     t0 = time.perf_counter()
-    deadline = t0 + time_limit
+    budget = (budget or DEFAULT_BUDGET).with_time_limit(time_limit)
+    deadline = t0 + budget.time_limit
+    hit = False
     if not 0.0 <= target_share <= 1.0:
         raise ValueError("target_share must be between 0 and 1")
     if existing is not None:
@@ -965,6 +1165,7 @@ def set_cover(
             threshold=float(threshold),
             unit=model.unit,
             seconds=time.perf_counter() - t0,
+            time_limit_hit=hit,
             stats=stats,
         )
 
@@ -985,10 +1186,16 @@ def set_cover(
     # the largest k known to be insufficient: even the k heaviest columns fall short
     lo = int(np.searchsorted(np.cumsum(colw), need))
     method = "greedy"
-    while hi - lo > 1 and time.perf_counter() < deadline:
-        mid = (lo + hi) // 2
+    while hi - lo > 1:
         remaining = deadline - time.perf_counter()
-        s, v, ub, proven, m, _st = solve_instance(inst, mid, time_limit=remaining, exact=exact)
+        if remaining <= 0:
+            hit = True
+            break
+        mid = (lo + hi) // 2
+        s, v, ub, proven, m, st = solve_instance(
+            inst, mid, budget=budget, time_limit=remaining, exact=exact, on_progress=on_progress
+        )
+        hit = hit or bool(st.get("time_limit_hit"))
         if v >= need:
             hi, best, method = mid, s, "bisection on k (" + m + ")"
         elif ub < need:
@@ -1031,14 +1238,26 @@ def mobile_stops(
     stops_per_day: int = 1,
     unit: str = "mobile-unit",
     functions: Iterable[str] = (),
-    time_limit: float = 30.0,
+    budget: Budget | None = None,
+    time_limit: float | None = None,
+    on_progress: ProgressCallback | None = None,
 ) -> MobilePlan:
     """Where a mobile unit should stop, per weekday, to reach the most people not yet
     within ``threshold`` of a place: the best ``len(weekdays) * stops_per_day`` stops
     (a maximal covering problem, solved as :func:`recommend`), given to the days in
     decreasing order of what they add (the first day gets the stops reaching the most)."""
     k = len(weekdays) * stops_per_day
-    rec = recommend(demand, existing, candidates, model, threshold, k, time_limit=time_limit)
+    rec = recommend(
+        demand,
+        existing,
+        candidates,
+        model,
+        threshold,
+        k,
+        budget=budget,
+        time_limit=time_limit,
+        on_progress=on_progress,
+    )
     order = [int(c) for c in rec.chosen]
     gains = [float(g) for g in rec.gains]
     days: dict[int, list[int]] = {}
@@ -1063,10 +1282,13 @@ def mobile_stops(
 
 
 __all__ = [
+    "DEFAULT_BUDGET",
+    "Budget",
     "CoverInstance",
     "MobilePlan",
     "Recommendation",
     "SetCoverResult",
+    "SolverProgress",
     "build_instance",
     "lagrangian_bound",
     "mobile_stops",

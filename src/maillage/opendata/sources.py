@@ -68,12 +68,18 @@ def communes_sources(departement: str, *, refresh: bool = False, progress=None) 
     """Where the communes of ``departement`` come from by default.
 
     Local folder: ``communes-geojson/communes-{code}-*.geojson`` (boundaries)
-    and ``communes-population-cog.json`` (populations and postal codes).
+    and ``communes-population-cog.json`` (populations and postal codes); an overseas
+    code without boundary file (978, Saint-Martin) reads the COG list alone.
     Otherwise: geo.api.gouv.fr's GeoJSON for the département (both in one file).
     """
     folder = local_folder()
     if folder is not None:
         boundaries = sorted((folder / "communes-geojson").glob(f"communes-{departement}-*.geojson"))
+        populations = folder / "communes-population-cog.json"
+        if not boundaries and departement.startswith("97") and populations.exists():
+            # an overseas collectivity without boundary file (Saint-Martin, 978): its
+            # communes from the COG alone, imported without boundary (and reported)
+            return [populations]
         if not boundaries:
             raise DataError.single(
                 str(folder / "communes-geojson"),
@@ -82,7 +88,6 @@ def communes_sources(departement: str, *, refresh: bool = False, progress=None) 
                 _("aucun fichier communes-%(code)s-*.geojson pour le département %(code)s.")
                 % {"code": departement},
             )
-        populations = folder / "communes-population-cog.json"
         return [boundaries[0], *([populations] if populations.exists() else [])]
     template = getattr(settings, "MAILLAGE_GEO_API_COMMUNES_URL", "") or GEO_API_COMMUNES_URL
     url = template.format(code=departement)

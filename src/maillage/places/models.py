@@ -208,6 +208,16 @@ class Place(models.Model):
         related_name="places",
         verbose_name=_("commune"),
     )
+    #: a municipal arrondissement of Paris, Lyon or Marseille, for display (the commune
+    #: is the city: see maillage.territory.codes)
+    arrondissement = models.CharField(
+        _("arrondissement municipal"),
+        max_length=80,
+        blank=True,
+        help_text=_(
+            "Paris, Lyon, Marseille : l'arrondissement du lieu, par exemple « Paris 18e »."
+        ),
+    )
     latitude = models.FloatField(_("latitude"), null=True, blank=True, db_index=True)
     longitude = models.FloatField(_("longitude"), null=True, blank=True)
     is_mobile = models.BooleanField(_("unité mobile"), default=False)

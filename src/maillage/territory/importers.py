@@ -34,6 +34,7 @@ from pyproj import Transformer
 from tqdm import tqdm
 
 from maillage.core import clock
+from maillage.core.progress import SILENT, Progress
 from maillage.opendata import DataError, Problem, communes_sources, open_binary
 from maillage.opendata.download import bar_disabled
 
@@ -405,12 +406,15 @@ def import_communes(
     *,
     progress: bool | None = False,
     refresh: bool = False,
+    steps: Progress = SILENT,
 ) -> CommuneImport:
     """Import the communes of ``departements`` (default: settings.MAILLAGE_DEPARTEMENTS)
-    from ``sources`` (default: the open-data sources of each département)."""
+    from ``sources`` (default: the open-data sources of each département).
+    ``progress``: tqdm bars (None: on a terminal); ``steps``: reading, then writing."""
     from django.conf import settings
 
     departements = [str(d) for d in (departements or settings.MAILLAGE_DEPARTEMENTS)]
+    steps.step(_("Lecture des sources…"))
     if sources is None:
         sources = [
             s for d in departements for s in communes_sources(d, refresh=refresh, progress=progress)
@@ -429,6 +433,8 @@ def import_communes(
             _("aucune commune des départements %(deps)s dans ces sources.")
             % {"deps": ", ".join(departements)},
         )
+    steps.detail(_("%(count)s communes lues") % {"count": len(codes)})
+    steps.step(_("Écriture dans la base…"))
     now = clock.now()
     with transaction.atomic():
         existing = Commune.objects.in_bulk(codes)

@@ -12,6 +12,10 @@ several lines) and the field. Then, in one transaction, new rows are created
 and changed rows updated (``source="france-services"``, ``source_id=id_fs``);
 unchanged rows are not touched, so a second import of the same file writes
 nothing, not even history.
+
+A France Services located by a municipal arrondissement's code (Paris 751xx, Lyon
+6938x, Marseille 132xx) is attached to its commune (the city), the arrondissement
+kept in ``Place.arrondissement`` for display (maillage.territory.codes).
 """
 
 from __future__ import annotations
@@ -37,9 +41,11 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from tqdm import tqdm
 
 from maillage.core import clock
+from maillage.core.progress import SILENT, Progress
 from maillage.opendata import DataError, Problem, france_services_source, open_binary
 from maillage.opendata.download import bar_disabled, read_meta
 from maillage.opendata.sources import is_url, resolve
+from maillage.territory.codes import commune_code, commune_of_arrondissement
 from maillage.territory.models import Commune
 
 from .. import hours
@@ -101,6 +107,7 @@ IMPORTED_FIELDS = [
     "address",
     "postal_code",
     "commune_id",
+    "arrondissement",
     "latitude",
     "longitude",
     "is_mobile",
@@ -306,6 +313,12 @@ def _row_values(
     address = ", ".join(
         p for p in (_clean(record["adresse"]), _clean(record["complement_adresse"])) if p
     )
+    # located by a municipal arrondissement's code: the commune is the city (see
+    # read_rows), the arrondissement is kept for display
+    code = record["insee_com"].strip()
+    arrondissement = (
+        (_clean(record["lib_com"]) or code)[:80] if commune_of_arrondissement(code) else ""
+    )
     return {
         "name": _clean(record["lib_fs"]),
         "type": PlaceType.FRANCE_SERVICES.value,
@@ -313,6 +326,7 @@ def _row_values(
         "description": _clean_text(record["commentaire"]),
         "address": address[:300],
         "postal_code": record["code_postal"].strip(),
+        "arrondissement": arrondissement,
         "latitude": coordinates["latitude"],
         "longitude": coordinates["longitude"],
         "is_mobile": _clean(record["format_fs"]) in MOBILE_FORMATS,
@@ -396,7 +410,9 @@ def read_rows(
                 departement = values["insee_dep"].strip()
                 if wanted is not None and departement not in wanted:
                     continue
-                rows.append(Row(line, source_id, departement, values["insee_com"].strip(), fields))
+                rows.append(
+                    Row(line, source_id, departement, commune_code(values["insee_com"]), fields)
+                )
         except UnicodeDecodeError as exc:
             raise DataError.single(
                 name, line + 1, None, _("le fichier n'est pas en UTF-8.")
@@ -551,19 +567,25 @@ def import_france_services(
     as_of: dt.date | None = None,
     progress: bool | None = False,
     refresh: bool = False,
+    steps: Progress = SILENT,
 ) -> FranceServicesImport:
     """Import France Services from ``source`` (path, URL or file; default: the open-data
-    source), only those of ``departements`` when given. All or nothing."""
+    source), only those of ``departements`` when given. All or nothing.
+    ``progress``: tqdm bars of the download and the reading (None: on a terminal);
+    ``steps``: two steps, reading and writing."""
+    steps.step(_("Lecture des France Services…"))
     if source is None:
         source = france_services_source(refresh=refresh, progress=progress)
     name = str(source) if isinstance(source, str | Path) else str(getattr(source, "name", ""))
     as_of = as_of or file_date(source, name)
     checked_at = dt.datetime.combine(as_of, dt.time(), hours.PARIS)
     rows, name = read_rows(source, departements, checked_at=checked_at, progress=progress)
+    steps.detail(_("%(count)s lignes lues") % {"count": len(rows)})
     report = FranceServicesImport(
         file=name, as_of=as_of, departements=sorted(departements) if departements else None
     )
     reason = f"Import France Services {as_of.isoformat()}"
+    steps.step(_("Écriture dans la base…"))
     with transaction.atomic():
         _write(rows, report, reason)
     return report

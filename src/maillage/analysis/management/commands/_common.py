@@ -10,6 +10,7 @@ from django.core.management.base import CommandError
 from maillage.analysis import params
 from maillage.analysis.params import ParameterError
 from maillage.analysis.services import Query, make_query
+from maillage.core.progress import SILENT, Progress
 
 
 def add_query_arguments(parser, *, thresholds_help: str | None = None) -> None:
@@ -108,3 +109,11 @@ def write(command, text: str, out: str | None) -> None:
         command.stderr.write(f"Écrit : {out}")
     else:
         command.stdout.write(text, ending="")
+
+
+def progress(command, options, steps: int) -> Progress:
+    """The command's progress on standard error (a bar on a terminal, one line per step
+    otherwise); silent with ``-v 0``."""
+    if options.get("verbosity", 1) == 0:
+        return SILENT
+    return Progress(command.stderr, steps)

@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from maillage.analysis import output
 from maillage.analysis.services import analyse
 
-from ._common import add_query_arguments, query_from_options, write
+from ._common import add_query_arguments, progress, query_from_options, write
 
 
 class Command(BaseCommand):
@@ -43,16 +43,18 @@ class Command(BaseCommand):
         if options["limit"] < 0:
             raise CommandError("--limit : un nombre positif ou 0 est attendu.")
         fmt = options["format"]
-        a = analyse(query)
-        if not len(a.territory):
-            raise CommandError(
-                "aucune commune de ce territoire dans la base : importez-les d'abord "
-                "(maillage import-communes --dept …)."
-            )
-        if fmt == "csv":
-            text = output.coverage_csv(a)
-        elif fmt == "geojson":
-            text = output.coverage_geojson(a)
-        else:
-            text = output.coverage_text(a, options["limit"])
+        with progress(self, options, 4) as bar:
+            a = analyse(query, progress=bar)
+            if not len(a.territory):
+                raise CommandError(
+                    "aucune commune de ce territoire dans la base : importez-les d'abord "
+                    "(maillage import-communes --dept …)."
+                )
+            bar.step("Mise en forme…")
+            if fmt == "csv":
+                text = output.coverage_csv(a)
+            elif fmt == "geojson":
+                text = output.coverage_geojson(a)
+            else:
+                text = output.coverage_text(a, options["limit"])
         write(self, text, options["out"])

@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from maillage.analysis import output, params, services
 from maillage.analysis.params import ParameterError
 
-from ._common import add_query_arguments, query_from_options, write
+from ._common import add_query_arguments, progress, query_from_options, write
 
 
 class Command(BaseCommand):
@@ -57,9 +57,12 @@ class Command(BaseCommand):
         parser.add_argument(
             "--time-limit",
             type=float,
-            default=30.0,
+            default=services.COMMAND_TIME_LIMIT,
             metavar="S",
-            help="temps de calcul maximal en secondes (défaut 30)",
+            help="filet de sécurité en secondes (défaut "
+            f"{services.COMMAND_TIME_LIMIT:g}) : la recherche est limitée en travail "
+            "(itérations, nœuds), pas en temps, si bien que la même question donne la même "
+            "réponse sur toute machine ; la sortie signale si ce filet l'a arrêtée",
         )
         parser.add_argument("--out", metavar="FICHIER", help="écrire dans ce fichier")
         parser.add_argument("--json", action="store_true", help="sortie JSON")
@@ -67,6 +70,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         query = query_from_options(options)
         ts = query.thresholds
+        bar = progress(self, options, 3)
         try:
             if len(ts) > 1:
                 raise ParameterError("--threshold", "un seul seuil pour une recommandation.")
@@ -84,6 +88,7 @@ class Command(BaseCommand):
                     stops_per_day=per_day,
                     candidates=spec,
                     time_limit=time_limit,
+                    progress=bar,
                 )
             elif options["target_share"] is not None:
                 outcome = services.set_cover(
@@ -93,6 +98,7 @@ class Command(BaseCommand):
                     candidates=spec,
                     from_scratch=options["from_scratch"],
                     time_limit=time_limit,
+                    progress=bar,
                 )
             else:
                 k = params.integer(options["add"], "--add", 0, 10_000)
@@ -103,9 +109,12 @@ class Command(BaseCommand):
                     candidates=spec,
                     from_scratch=options["from_scratch"],
                     time_limit=time_limit,
+                    progress=bar,
                 )
         except ParameterError as exc:
             raise CommandError(f"{exc.parameter} : {exc.message}") from None
+        finally:
+            bar.close()
         if options["json"]:
             import json
 

@@ -7,9 +7,9 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from maillage.analysis import report
+from maillage.analysis import report, services
 
-from ._common import add_query_arguments, query_from_options
+from ._common import add_query_arguments, progress, query_from_options
 
 
 class Command(BaseCommand):
@@ -52,19 +52,31 @@ class Command(BaseCommand):
             raise CommandError("--add : entre 0 et 50.")
         if not 30 <= options["dpi"] <= 600:
             raise CommandError("--dpi : entre 30 et 600.")
-        rep = report.build_report(query, add=options["add"])
-        if not len(rep.analysis.territory):
-            raise CommandError("aucune commune de ce territoire dans la base.")
-        if options["html"]:
-            Path(options["html"]).write_text(rep.html, encoding="utf-8")
-        if out.suffix.lower() == ".pdf":
-            report.write_pdf(rep, out)
-            self.stdout.write(f"Rapport : {out}")
-            if options["png"]:
-                for page in report.pdf_to_png(out, out.with_suffix(".png"), options["dpi"]):
-                    self.stdout.write(f"Page : {page}")
-        else:
-            with tempfile.TemporaryDirectory() as tmp:
-                pdf = report.write_pdf(rep, Path(tmp) / "rapport.pdf")
-                for page in report.pdf_to_png(pdf, out, options["dpi"]):
-                    self.stdout.write(f"Page : {page}")
+        pdf_only = out.suffix.lower() == ".pdf" and not options["png"]
+        steps = 3 + (3 if options["add"] else 0) + 1 + (1 if pdf_only else 2)
+        with progress(self, options, steps) as bar:
+            rep = report.build_report(
+                query,
+                add=options["add"],
+                time_limit=services.COMMAND_TIME_LIMIT,
+                progress=bar,
+            )
+            if not len(rep.analysis.territory):
+                raise CommandError("aucune commune de ce territoire dans la base.")
+            if options["html"]:
+                Path(options["html"]).write_text(rep.html, encoding="utf-8")
+            if out.suffix.lower() == ".pdf":
+                bar.step("Écriture du PDF…")
+                report.write_pdf(rep, out)
+                self.stdout.write(f"Rapport : {out}")
+                if options["png"]:
+                    bar.step("Images PNG…")
+                    for page in report.pdf_to_png(out, out.with_suffix(".png"), options["dpi"]):
+                        self.stdout.write(f"Page : {page}")
+            else:
+                with tempfile.TemporaryDirectory() as tmp:
+                    bar.step("Écriture du PDF…")
+                    pdf = report.write_pdf(rep, Path(tmp) / "rapport.pdf")
+                    bar.step("Images PNG…")
+                    for page in report.pdf_to_png(pdf, out, options["dpi"]):
+                        self.stdout.write(f"Page : {page}")

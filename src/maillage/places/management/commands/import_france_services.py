@@ -7,6 +7,7 @@ import datetime as dt
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from maillage.core.progress import Progress
 from maillage.opendata import DataError, DownloadError
 from maillage.places.importers.france_services import import_france_services
 
@@ -54,14 +55,17 @@ class Command(BaseCommand):
             raise CommandError("--all-france et --dept s'excluent : choisissez l'un ou l'autre.")
         # The territory by default, as every other command; all of France when asked.
         scope = None if all_france else (departements or list(settings.MAILLAGE_DEPARTEMENTS))
+        loud = options["verbosity"] > 0
         try:
-            report = import_france_services(
-                source,
-                scope,
-                as_of=as_of,
-                refresh=refresh,
-                progress=None if options["verbosity"] > 0 else False,
-            )
+            with Progress(self.stderr if loud else None, 2) as steps:
+                report = import_france_services(
+                    source,
+                    scope,
+                    as_of=as_of,
+                    refresh=refresh,
+                    progress=None if loud else False,
+                    steps=steps,
+                )
         except (DataError, DownloadError) as exc:
             raise CommandError(str(exc)) from exc
         for line in report.summary(verbose=options["verbosity"] > 1):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from maillage.core.progress import Progress
 from maillage.opendata import DataError, DownloadError
 from maillage.territory.importers import import_communes
 
@@ -38,13 +39,16 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, departements, sources, refresh, **options):
+        loud = options["verbosity"] > 0
         try:
-            report = import_communes(
-                departements or None,
-                sources or None,
-                progress=None if options["verbosity"] > 0 else False,
-                refresh=refresh,
-            )
+            with Progress(self.stderr if loud else None, 2) as steps:
+                report = import_communes(
+                    departements or None,
+                    sources or None,
+                    progress=None if loud else False,
+                    refresh=refresh,
+                    steps=steps,
+                )
         except (DataError, DownloadError) as exc:
             raise CommandError(str(exc)) from exc
         for line in report.summary():
