@@ -12,9 +12,9 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
-from maillage.core import clock
+from maillage.core import clock, mail
+from maillage.core.mail import absolute
 
-from .mail import absolute, send_templated
 from .models import User
 
 
@@ -72,17 +72,20 @@ def sign_up(*, email: str, password: str, display_name: str, base_url: str | Non
             )
             user.set_password(password)
             user.save()
+            send_confirmation(user, base_url=base_url)
     except IntegrityError as error:  # the same address, signed up at the same moment
         raise AccountError(_("Un compte existe déjà avec cette adresse e-mail.")) from error
-    send_confirmation(user, base_url=base_url)
     return user
 
 
 def send_confirmation(user: User, *, base_url: str | None = None) -> bool:
-    return send_templated(
-        [user.email],
-        "accounts/emails/confirm_email",
-        {"user": user, "confirm_url": absolute(confirmation_path(user), base_url)},
+    """Queue the confirmation link (sent by the worker); True when queued."""
+    return bool(
+        mail.enqueue(
+            user.email,
+            "accounts/emails/confirm_email",
+            {"user": user, "confirm_url": absolute(confirmation_path(user), base_url)},
+        )
     )
 
 

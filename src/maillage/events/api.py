@@ -16,7 +16,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from maillage.accounts.mail import absolute
+from maillage.core.mail import absolute
 from maillage.participation import ratelimit
 from maillage.places.search import FilterError
 

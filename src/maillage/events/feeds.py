@@ -21,8 +21,8 @@ from django.utils.feedgenerator import Atom1Feed
 from icalendar import Calendar, Timezone, vRecur
 from icalendar import Event as VEvent
 
-from maillage.accounts.mail import absolute, site_url
 from maillage.core import clock
+from maillage.core.mail import absolute, site_url
 
 from .models import Event, Occurrence
 from .recurrence import PARIS

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from maillage.accounts.mail import absolute
+from maillage.core.mail import absolute
 
 from .models import Event, Occurrence
 from .recurrence import PARIS

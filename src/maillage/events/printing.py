@@ -26,7 +26,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
-from maillage.accounts.mail import absolute
+from maillage.core.mail import absolute
 from maillage.places.models import FunctionFamily, Place
 from maillage.places.search import haversine_km
 from maillage.territory.models import Commune

@@ -17,8 +17,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from maillage.accounts.mail import absolute
 from maillage.core import clock
+from maillage.core.mail import absolute
 from maillage.participation import ratelimit
 from maillage.places.models import Audience, Function, Place
 from maillage.places.search import FilterError
