@@ -117,6 +117,53 @@ class Mailbox:
         self.held.clear()
         self.release.clear()
 
+    MOODS = ("stopped", "slow", "451")
+
+    def misbehave(self, mood: str) -> None:
+        """``stopped``: connection refused; ``slow``: 5 s per message; ``451``: refuses
+        every message with a temporary error."""
+        if mood == "stopped":
+            self.stop()
+        elif mood == "slow":
+            self.slow(5.0)
+        elif mood == "451":
+            self.answer("451 4.3.0 Mailbox temporarily unavailable")
+        else:
+            raise ValueError(mood)
+
+    def recover(self) -> None:
+        self.start()
+        self.slow(0)
+        self.answer(None)
+
+    def recipients(self) -> list[str]:
+        """Every envelope recipient received, one entry per message and recipient."""
+        return [r.lower() for _sender, rcpts in self.envelopes for r in rcpts]
+
+    def ride_out(self, mood: str, clock, expected: list[str]) -> None:
+        """After a request made while the server was in ``mood``: the worker tries
+        (and fails, unless the server is only slow), the server comes back, the
+        retries come due, and every expected address gets exactly one message,
+        alone on its envelope."""
+        import datetime as dt
+
+        from maillage.core.models import OutboundMessage
+
+        if mood != "slow":  # a slow server would only make the test slow
+            self.deliver()
+            assert self.messages == []
+            waiting = OutboundMessage.objects.filter(status="queued")
+            assert waiting.count() == len(expected)
+            assert all(row.attempts == 1 and row.last_error for row in waiting)
+        self.recover()
+        clock.shift(dt.timedelta(hours=1))  # past the first retry's backoff
+        self.deliver()
+        assert sorted(self.recipients()) == sorted(a.lower() for a in expected)
+        assert all(len(rcpts) == 1 for _sender, rcpts in self.envelopes)
+        assert not OutboundMessage.objects.exclude(status="sent").exists()
+        self.deliver()  # nothing is left to send twice
+        assert len(self.messages) == len(expected)
+
     # the worker
     def deliver(self) -> int:
         """Run the queue's worker (in this process) until nothing is due; returns

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
+import pytest
 from django.conf import settings
 from django.urls import reverse
 from participation.fixtures import PASSWORD
@@ -127,3 +128,14 @@ def test_logout_is_a_post(client, member):
     response = client.post(reverse("accounts:logout"))
     assert response.status_code == 302
     assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.parametrize("mood", ["stopped", "slow", "451"])
+def test_signing_up_opens_no_smtp_connection(client, mailbox, frozen_clock, mood):
+    """Issue 12: the account is created and the person answered without the SMTP
+    server; the confirmation link arrives once it is back, once."""
+    mailbox.misbehave(mood)
+    before = mailbox.connections
+    assert sign_up(client).status_code == 302
+    assert mailbox.connections == before
+    mailbox.ride_out(mood, frozen_clock, ["roald@example.org"])

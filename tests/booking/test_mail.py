@@ -145,3 +145,25 @@ def test_one_message_per_recipient_in_plain_unescaped_text(mailbox, room, person
         assert "Salle de l'Atelier <b>" in text and "&#x27;" not in text and "&lt;" not in text
         html = message.get_body(preferencelist=("html",)).get_content()
         assert "Salle de l&#x27;Atelier &lt;b&gt;" in html and "<b>" not in html
+
+
+@pytest.mark.parametrize("mood", ["stopped", "slow", "451"])
+def test_booking_opens_no_smtp_connection(room, person, mailbox, frozen_clock, mood):
+    """Issue 12: the booker is answered without the SMTP server; the booker and
+    the host each get their message once the server is back."""
+    from django.test import Client
+
+    api = Client(enforce_csrf_checks=True)
+    api.force_login(person)
+    api.cookies["csrftoken"] = "a" * 32
+    mailbox.misbehave(mood)
+    before = mailbox.connections
+    response = api.post(
+        "/api/bookings/",
+        {"resource": room.pk, "start": "2026-11-30T10:00", "end": "2026-11-30T11:00"},
+        content_type="application/json",
+        HTTP_X_CSRFTOKEN="a" * 32,
+    )
+    assert response.status_code == 201, response.content
+    assert mailbox.connections == before
+    mailbox.ride_out(mood, frozen_clock, ["ana@example.org", "hote@example.org"])
