@@ -34,7 +34,8 @@ demo-setup: install ## Create the SQLite database and load Lozère's real data p
 	$(BIN)/maillage load-demo-booking
 	$(BIN)/maillage load-demo-events
 
-demo: demo-setup ## Set everything up and serve the demo on http://127.0.0.1:$(PORT)/
+demo: demo-setup ## Set everything up and serve the demo on http://127.0.0.1:$(PORT)/ (with the mail worker)
+	$(BIN)/maillage worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/maillage serve --port $(PORT)
 
 test: install ## Run the tests (SQLite unless DATABASE_URL says otherwise)

@@ -138,3 +138,18 @@ def test_a_message_held_by_a_dead_worker_is_handed_on_after_its_lease(
     mailbox.deliver()
     assert mailbox.recipients() == ["a@example.org"]
     assert mail.sweep()["requeued"] == 0
+
+
+def test_only_the_outbox_talks_to_the_mail_server():
+    """One rule, one place: no module but maillage.core.mail uses django.core.mail."""
+    from pathlib import Path
+
+    import maillage
+
+    root = Path(maillage.__file__).parent
+    users = sorted(
+        str(path.relative_to(root))
+        for path in root.rglob("*.py")
+        if "django.core.mail" in path.read_text() or "smtplib" in path.read_text()
+    )
+    assert users == ["core/mail.py"]
