@@ -166,12 +166,16 @@ class Mailbox:
 
     # the worker
     def deliver(self) -> int:
-        """Run the queue's worker (in this process) until nothing is due; returns
-        how many tasks ran. What the SMTP server refused stays queued for later."""
+        """Run one turn of ``maillage worker`` in this process: its upkeep (which
+        wakes a delivery task when messages are due), then every task that is due.
+        Returns how many tasks ran. What the SMTP server refused stays queued for
+        its retry. (Tests run inside a transaction that never commits, so the
+        wake-up on commit does not fire here; the upkeep's does.)"""
         from maillage.core import mail
         from maillage.core.worker import run_ready
 
         try:
+            mail.sweep()  # what the worker does every minute: wake for what is due
             return run_ready()
         finally:
             mail.close()

@@ -4,10 +4,10 @@
 writes one outbox row per recipient (:class:`~maillage.core.models.OutboundMessage`)
 in the caller's transaction: if the change that causes the message is rolled
 back, so is the message; if it commits, the message will be sent. No SMTP
-connection is opened in the request. Each row is then delivered by a task of
-Django's Tasks framework (``django-tasks``; its database backend by default,
-so the rows and the task are written in the same transaction) run by
-``maillage worker``.
+connection is opened in the request. The commit wakes a task of Django's
+Tasks framework (``django-tasks``; its database backend by default), which
+``maillage worker`` runs: it claims due rows in batches and sends them over
+one SMTP connection.
 
 Templates: ``<template>_subject.txt`` (one line), ``<template>_body.txt``
 (plain text) and, optionally, ``<template>_body.html``; without it the HTML
@@ -19,13 +19,14 @@ Delivery: a temporary failure (SMTP 4xx, connection refused, timeout) is
 retried with exponential backoff (``MAILLAGE_MAIL_RETRY_SECONDS`` × 2^n, up to
 ``MAILLAGE_MAIL_MAX_ATTEMPTS`` attempts); a permanent one (5xx) or the last
 attempt marks the row failed, with the reason, for coordinators to see and
-retry in the admin (:func:`retry`). A row is claimed (compare-and-set on its
-status) before it is sent and marked sent right after the relay accepted it,
-so two workers never send it twice; a worker killed while sending leaves its
-row claimed until ``claimed_until``, after which :func:`sweep` hands it to
-another run. The only window where a message can go twice is a kill between
-the relay's "250 OK" and the commit that follows it (well under a
-millisecond); the copy then carries the same ``Message-ID``.
+retry in the admin (:func:`retry`). Rows are claimed (``SELECT … FOR UPDATE
+SKIP LOCKED``, then a status and a lease) before they are sent and each is
+marked sent right after the relay accepted it, so two workers never send one
+twice; a worker killed while sending leaves its rows claimed until
+``claimed_until``, after which the next run takes them. The only window where a
+message can go twice is a kill between the relay's "250 OK" and the update
+that follows it (well under a millisecond); the copy then carries the same
+``Message-ID``.
 """
 
 from __future__ import annotations
@@ -41,7 +42,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.template import TemplateDoesNotExist
 from django.template.backends.django import DjangoTemplates
 from django.template.loader import render_to_string
@@ -166,26 +167,26 @@ def enqueue(
         )
         for address in recipients
     )
-    for row in rows:
-        _schedule(row.pk)
+    wake_after_commit()
     return rows
 
 
-def _schedule(pk: int, run_after: dt.datetime | None = None) -> None:
-    """Enqueue the delivery task: in the same transaction with the database
-    backend; after commit with any other (a broker does not roll back)."""
-    job = deliver if run_after is None else deliver.using(run_after=run_after)
-    if _transactional_backend():
-        job.enqueue(pk)
-    else:
-        transaction.on_commit(lambda: job.enqueue(pk))
+def wake_after_commit() -> None:
+    """Enqueue one delivery task when the current transaction commits (at once
+    outside a transaction); several messages in one transaction wake it once.
+    Should the process die between the commit and this, the worker's sweep
+    finds the due rows anyway."""
+    connection = transaction.get_connection()
+    if connection.in_atomic_block and any(
+        getattr(entry[1], "maillage_wake", False) for entry in connection.run_on_commit
+    ):
+        return
 
+    def wake() -> None:
+        deliver.enqueue()
 
-def _transactional_backend() -> bool:
-    from django_tasks import task_backends
-    from django_tasks_db import DatabaseBackend
-
-    return isinstance(task_backends[deliver.backend], DatabaseBackend)
+    wake.maillage_wake = True
+    transaction.on_commit(wake)
 
 
 # --- delivery ---------------------------------------------------------------------
@@ -292,105 +293,125 @@ def build(row: OutboundMessage) -> EmailMultiAlternatives:
 
 
 def _claimable(now: dt.datetime) -> Q:
+    """Due queued rows, and rows whose sender's claim expired (a dead worker)."""
     return Q(status=Status.QUEUED, next_attempt_at__lte=now) | Q(
         status=Status.SENDING, claimed_until__lt=now
     )
 
 
-def deliver_one(pk: int) -> str:
-    """Send outbox row ``pk`` if it is due and nobody holds it. Returns what happened:
-    ``sent``, ``retry``, ``failed`` or ``skipped``."""
+def _lease() -> dt.timedelta:
+    return dt.timedelta(seconds=_setting("MAILLAGE_MAIL_LEASE_SECONDS", 300))
+
+
+def _claim(limit: int) -> list[OutboundMessage]:
+    """Claim up to ``limit`` due rows for this worker: ``SELECT … FOR UPDATE SKIP
+    LOCKED`` on PostgreSQL (two workers never take the same row), the write lock
+    of ``BEGIN IMMEDIATE`` on SQLite."""
     now = clock.now()
-    lease = dt.timedelta(seconds=_setting("MAILLAGE_MAIL_LEASE_SECONDS", 300))
     with transaction.atomic():
-        row = (
+        rows = list(
             OutboundMessage.objects.select_for_update(skip_locked=True)
-            .filter(_claimable(now), pk=pk)
-            .first()
+            .filter(_claimable(now))
+            .order_by("next_attempt_at", "pk")[:limit]
         )
-        if row is None:
-            return "skipped"
-        row.status = Status.SENDING
-        row.attempts += 1
-        row.claimed_until = now + lease
-        row.save(update_fields=["status", "attempts", "claimed_until"])
-    try:
-        relay.send(build(row))
-    except Exception as error:
-        return _failed(row, error)
-    OutboundMessage.objects.filter(pk=row.pk, status=Status.SENDING).update(
-        status=Status.SENT, sent_at=clock.now(), claimed_until=None, last_error=""
+        if rows:
+            until = now + _lease()
+            OutboundMessage.objects.filter(pk__in=[r.pk for r in rows]).update(
+                status=Status.SENDING, attempts=F("attempts") + 1, claimed_until=until
+            )
+            for row in rows:
+                row.status, row.attempts, row.claimed_until = (
+                    Status.SENDING,
+                    row.attempts + 1,
+                    until,
+                )
+    return rows
+
+
+def _release(rows: list[OutboundMessage]) -> None:
+    """Give back claimed rows this worker will not try now (its lease runs out)."""
+    OutboundMessage.objects.filter(pk__in=[r.pk for r in rows], status=Status.SENDING).update(
+        status=Status.QUEUED, attempts=F("attempts") - 1, claimed_until=None
     )
-    return "sent"
+
+
+def deliver_due(batch: int = 20) -> dict[str, int]:
+    """Send every due message, ``batch`` claimed at a time over one SMTP
+    connection, each marked sent as soon as the relay accepted it. Returns the
+    counts of ``sent``, ``retry`` and ``failed``."""
+    counts = {"sent": 0, "retry": 0, "failed": 0}
+    budget = _lease().total_seconds() * 0.8
+    while rows := _claim(batch):
+        started = time.monotonic()
+        for index, row in enumerate(rows):
+            if time.monotonic() - started > budget:
+                _release(rows[index:])
+                break
+            try:
+                relay.send(build(row))
+            except Exception as error:
+                counts[_failed(row, error)] += 1
+                continue
+            OutboundMessage.objects.filter(pk=row.pk, status=Status.SENDING).update(
+                status=Status.SENT, sent_at=clock.now(), claimed_until=None, last_error=""
+            )
+            counts["sent"] += 1
+    return counts
 
 
 def _failed(row: OutboundMessage, error: BaseException) -> str:
     why = reason(error)
     last = row.attempts >= _setting("MAILLAGE_MAIL_MAX_ATTEMPTS", 8)
-    with transaction.atomic():
-        if is_temporary(error) and not last:
-            row.status = Status.QUEUED
-            row.next_attempt_at = clock.now() + backoff(row.attempts)
-            outcome = "retry"
-        else:
-            row.status = Status.FAILED
-            outcome = "failed"
-        row.claimed_until = None
-        row.last_error = why
-        row.save(update_fields=["status", "next_attempt_at", "claimed_until", "last_error"])
-        if outcome == "retry":
-            _schedule(row.pk, run_after=row.next_attempt_at)
+    if is_temporary(error) and not last:
+        row.status = Status.QUEUED
+        row.next_attempt_at = clock.now() + backoff(row.attempts)
+        outcome = "retry"
+    else:
+        row.status = Status.FAILED
+        outcome = "failed"
+    row.claimed_until = None
+    row.last_error = why
+    row.save(update_fields=["status", "next_attempt_at", "claimed_until", "last_error"])
+    if outcome == "retry":
+        deliver.using(run_after=row.next_attempt_at).enqueue()
     log = logger.warning if outcome == "retry" else logger.error
-    log("E-mail %s to recipient #%s: %s (%s)", row.template, row.pk, outcome, why)
+    log("E-mail %s #%s: %s (%s)", row.template, row.pk, outcome, why)
     return outcome
 
 
 @task()
-def deliver(pk: int) -> str:
-    """The task ``maillage worker`` runs for each outbox row."""
-    return deliver_one(pk)
+def deliver() -> dict[str, int]:
+    """The task ``maillage worker`` runs: send what is due in the outbox."""
+    return deliver_due()
 
 
 # --- coordinators and upkeep ------------------------------------------------------
 
 
 def retry(rows) -> int:
-    """Queue failed rows again (the admin's action); returns how many."""
-    count = 0
-    now = clock.now()
-    with transaction.atomic():
-        for row in rows.select_for_update().filter(status=Status.FAILED):
-            row.status = Status.QUEUED
-            row.attempts = 0
-            row.next_attempt_at = now
-            row.save(update_fields=["status", "attempts", "next_attempt_at"])
-            _schedule(row.pk)
-            count += 1
+    """Queue failed rows again, due now (the admin's action); returns how many."""
+    count = rows.filter(status=Status.FAILED).update(
+        status=Status.QUEUED, attempts=0, next_attempt_at=clock.now(), claimed_until=None
+    )
+    if count:
+        wake_after_commit()
     return count
 
 
 def sweep(now: dt.datetime | None = None) -> dict[str, int]:
-    """Upkeep the worker runs every minute: hand the rows of a worker that died
-    while sending (claim expired) and overdue rows to a new delivery task, and
-    forget the bodies of messages sent more than ``MAILLAGE_MAIL_KEEP_DAYS`` ago."""
+    """Upkeep the worker runs every minute: wake a delivery when rows are due
+    that no task may be coming for (a worker died while sending and its claim
+    expired, a wake-up lost between a commit and its enqueue), and forget the
+    bodies of messages sent more than ``MAILLAGE_MAIL_KEEP_DAYS`` days ago."""
     now = now or clock.now()
-    lease = dt.timedelta(seconds=_setting("MAILLAGE_MAIL_LEASE_SECONDS", 300))
-    with transaction.atomic():
-        stranded = list(
-            OutboundMessage.objects.select_for_update(skip_locked=True)
-            .filter(
-                Q(status=Status.SENDING, claimed_until__lt=now)
-                | Q(status=Status.QUEUED, next_attempt_at__lt=now - lease)
-            )
-            .values_list("pk", flat=True)[:1000]
-        )
-        for pk in stranded:
-            _schedule(pk)
+    due = OutboundMessage.objects.filter(_claimable(now)).count()
+    if due:
+        deliver.enqueue()
     keep = dt.timedelta(days=_setting("MAILLAGE_MAIL_KEEP_DAYS", 30))
     forgotten = OutboundMessage.objects.filter(
         status=Status.SENT, sent_at__lt=now - keep, forgotten_at=None
     ).update(body_text="", body_html="", attachments=[], headers={}, forgotten_at=now)
-    return {"requeued": len(stranded), "forgotten": forgotten}
+    return {"due": due, "forgotten": forgotten}
 
 
 def pending_count() -> int:

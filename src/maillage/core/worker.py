@@ -81,7 +81,7 @@ class Loop:
                 close_old_connections()
                 if time.monotonic() - last_sweep >= self.sweep_every:
                     done = mail.sweep()
-                    if any(done.values()):
+                    if done["forgotten"]:
                         logger.info("Outbox upkeep: %s", done)
                     last_sweep = time.monotonic()
                 ran = run_ready(self.worker_id, self.backend, limit=100)
