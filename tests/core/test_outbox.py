@@ -119,6 +119,20 @@ def test_sent_bodies_are_forgotten_after_the_configured_days(mailbox, frozen_clo
     assert row.to == "a@example.org" and row.sent_at is not None
 
 
+def test_finished_task_results_are_pruned(mailbox, frozen_clock):
+    from django_tasks_db.models import DBTaskResult
+
+    from maillage.core.worker import prune_results
+
+    queue("a@example.org")
+    mailbox.deliver()
+    assert DBTaskResult.objects.successful().exists()
+    assert prune_results() == 0
+    frozen_clock.shift(dt.timedelta(days=2))
+    assert prune_results() >= 1
+    assert not DBTaskResult.objects.successful().exists()
+
+
 def test_a_message_held_by_a_dead_worker_is_handed_on_after_its_lease(
     mailbox, frozen_clock, settings
 ):

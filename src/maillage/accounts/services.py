@@ -156,16 +156,18 @@ def export_personal_data(user: User) -> dict[str, Any]:
         ],
         **personal_data(user),
         "history": _authored_history(user),
+        "emails": mail.sent_to(user.email),
     }
 
 
 @transaction.atomic
 def delete_account(user: User) -> None:
     """Delete the account: the person stops hosting their places, their claims go,
-    their proposals and flags stay without them, and the history keeps the changes
-    without saying who made them."""
+    their proposals and flags stay without them, the history keeps the changes
+    without saying who made them, and the e-mails to them are deleted from the outbox."""
     from maillage.participation.services import forget_person
 
     user.hosted_places.clear()
     forget_person(user)
+    mail.forget_address(user.email)
     user.delete()

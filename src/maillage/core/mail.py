@@ -414,6 +414,26 @@ def sweep(now: dt.datetime | None = None) -> dict[str, int]:
     return {"due": due, "forgotten": forgotten}
 
 
+def sent_to(address: str) -> list[dict]:
+    """What the outbox keeps about the messages to ``address`` (a person's data export)."""
+    rows = OutboundMessage.objects.filter(to__iexact=address).order_by("created_at", "pk")
+    return [
+        {
+            "subject": row.subject,
+            "status": row.status,
+            "created_at": row.created_at.isoformat(),
+            "sent_at": row.sent_at.isoformat() if row.sent_at else None,
+        }
+        for row in rows
+    ]
+
+
+def forget_address(address: str) -> int:
+    """Delete every message to ``address`` (a person deletes their account)."""
+    deleted, _ = OutboundMessage.objects.filter(to__iexact=address).delete()
+    return deleted
+
+
 def pending_count() -> int:
     return OutboundMessage.objects.filter(status__in=[Status.QUEUED, Status.SENDING]).count()
 

@@ -60,6 +60,22 @@ def run_ready(
     return ran
 
 
+def prune_results(now=None) -> int:
+    """Delete the queue's finished task results after a day (failed ones after
+    ``MAILLAGE_MAIL_KEEP_DAYS``): the outbox, not the task table, is the record."""
+    import datetime as dt
+
+    from django.conf import settings
+
+    from . import clock
+
+    now = now or clock.now()
+    keep = dt.timedelta(days=getattr(settings, "MAILLAGE_MAIL_KEEP_DAYS", 30))
+    done = DBTaskResult.objects.successful().filter(finished_at__lt=now - dt.timedelta(days=1))
+    failed = DBTaskResult.objects.failed().filter(finished_at__lt=now - keep)
+    return done.delete()[0] + failed.delete()[0]
+
+
 class Loop:
     def __init__(self, *, interval: float, sweep_every: float, backend: str = "default"):
         self.interval = interval
@@ -83,6 +99,7 @@ class Loop:
                     done = mail.sweep()
                     if done["forgotten"]:
                         logger.info("Outbox upkeep: %s", done)
+                    prune_results()
                     last_sweep = time.monotonic()
                 ran = run_ready(self.worker_id, self.backend, limit=100)
                 if once and not ran:
