@@ -27,7 +27,7 @@ def queue(*addresses: str) -> list[OutboundMessage]:
 
 
 def test_one_row_per_recipient_with_text_and_html(mailbox):
-    rows = queue("b@example.org", "a@example.org", "a@example.org", "")
+    rows = queue("b@example.org", "a@example.org", "A@example.org ", "")
     assert [r.to for r in rows] == ["a@example.org", "b@example.org"]
     assert "Zoé d'Aubrac" in rows[0].body_text  # plain text, not HTML-escaped
     assert "Zoé d&#x27;Aubrac" in rows[0].body_html

@@ -133,7 +133,11 @@ def enqueue(
     ``site_url`` and ``network_name``; build links with :func:`absolute`.
     """
     addresses = [to] if isinstance(to, str) else list(to)
-    recipients = sorted({a.strip() for a in addresses if a and a.strip()}, key=str.lower)
+    distinct: dict[str, str] = {}
+    for address in addresses:
+        if address and address.strip():
+            distinct.setdefault(address.strip().lower(), address.strip())
+    recipients = [distinct[key] for key in sorted(distinct)]
     if not recipients:
         return []
     context = {
