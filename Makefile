@@ -34,7 +34,9 @@ demo-setup: install ## Create the SQLite database and load Lozère's real data p
 	$(BIN)/maillage load-demo-booking
 	$(BIN)/maillage load-demo-events
 
-demo: demo-setup ## Set everything up and serve the demo on http://127.0.0.1:$(PORT)/
+demo: demo-setup ## Set everything up and serve the demo on http://127.0.0.1:$(PORT)/ (with the mail worker)
+	export MAILLAGE_SITE_URL=$${MAILLAGE_SITE_URL:-http://127.0.0.1:$(PORT)}; \
+	$(BIN)/maillage worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	DJANGO_SETTINGS_MODULE=maillage.config.settings.dev DJANGO_DEBUG=0 $(BIN)/maillage serve --port $(PORT)
 
 test: install ## Run the tests (SQLite unless DATABASE_URL says otherwise)

@@ -15,6 +15,7 @@ def test_reset_link_works_end_to_end(client, member, mailbox):
     assert response.status_code == 302
     assert response["Location"] == reverse("accounts:password_reset_done")
 
+    mailbox.deliver()
     message = mailbox.only(to=member.email)
     assert "nouveau mot de passe" in message["Subject"]
     body = mailbox.body(message)
@@ -45,12 +46,14 @@ def test_reset_link_works_end_to_end(client, member, mailbox):
 def test_reset_for_an_unknown_address_says_the_same_and_sends_nothing(client, mailbox):
     response = client.post(reverse("accounts:password_reset"), {"email": "personne@example.org"})
     assert response["Location"] == reverse("accounts:password_reset_done")
+    mailbox.deliver()
     assert mailbox.messages == []
 
 
 def test_reset_requests_are_rate_limited(client, member, mailbox):
     for _ in range(7):
         client.post(reverse("accounts:password_reset"), {"email": member.email})
+    mailbox.deliver()
     assert len(mailbox.to(member.email)) == 5
 
 

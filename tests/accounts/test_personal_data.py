@@ -44,6 +44,7 @@ def test_export_holds_account_hosted_places_proposals_flags_claims_and_history(
     assert data["flags"][0]["comment"] == "Horaires faux"
     assert data["claims"][0]["place"] == "telecentre-florac"
     assert data["history"][-1]["reason"] == "Vérifié : tout est à jour"
+    assert data["emails"] and all(e["subject"] and e["created_at"] for e in data["emails"])
     assert "password" not in json.dumps(data)
 
 
@@ -57,9 +58,13 @@ def test_deleting_the_account_keeps_proposals_anonymised_and_ends_hosting(
     accepted = contribute(member, atelier, telecentre, coordinator)
     atelier.hosts.add(member)
     services.mark_up_to_date(atelier, by=member)
+    from maillage.core.models import OutboundMessage
+
+    assert OutboundMessage.objects.filter(to="justine@example.org").exists()
     accounts.delete_account(member)
 
     assert not User.objects.filter(email="justine@example.org").exists()
+    assert not OutboundMessage.objects.filter(to="justine@example.org").exists()
     assert not atelier.hosts.exists()
     assert Proposal.objects.count() == 2
     assert not Proposal.objects.filter(proposer_email__iexact="justine@example.org").exists()

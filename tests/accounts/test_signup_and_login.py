@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
+import pytest
+from django.conf import settings
 from django.urls import reverse
 from participation.fixtures import PASSWORD
 
@@ -31,10 +33,12 @@ def test_sign_up_sends_a_link_that_activates_the_account(client, mailbox):
     assert user.role == Role.MEMBER
     assert not user.is_active and user.awaits_email_confirmation
 
+    mailbox.deliver()
     message = mailbox.only(to="roald@example.org")
     assert "Confirmez votre adresse" in message["Subject"]
     link = urlsplit(mailbox.links(message)[0])
-    assert link.netloc == "testserver"
+    # Links in e-mails come from the configured address, never from the request's Host.
+    assert link.netloc == urlsplit(settings.MAILLAGE_SITE_URL).netloc
     page = client.get(link.path)
     assert page.status_code == 200
     assert "Confirmer et activer mon compte" in page.content.decode()
@@ -51,6 +55,7 @@ def test_sign_up_sends_a_link_that_activates_the_account(client, mailbox):
 
 def test_confirmation_link_works_only_once(client, mailbox):
     sign_up(client)
+    mailbox.deliver()
     path = urlsplit(mailbox.links(mailbox.only())[0]).path
     client.post(path)
     client.logout()
@@ -76,6 +81,7 @@ def test_sign_up_form_reshows_what_was_typed_on_error(client, mailbox):
     assert 'value="Roald"' in html and 'value="Roald@Example.org"' in html
     assert 'for="id_display_name"' in html  # labelled fields
     assert not User.objects.exists()
+    mailbox.deliver()
     assert mailbox.messages == []
 
 
@@ -122,3 +128,14 @@ def test_logout_is_a_post(client, member):
     response = client.post(reverse("accounts:logout"))
     assert response.status_code == 302
     assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.parametrize("mood", ["stopped", "slow", "451"])
+def test_signing_up_opens_no_smtp_connection(client, mailbox, frozen_clock, mood):
+    """Issue 12: the account is created and the person answered without the SMTP
+    server; the confirmation link arrives once it is back, once."""
+    mailbox.misbehave(mood)
+    before = mailbox.connections
+    assert sign_up(client).status_code == 302
+    assert mailbox.connections == before
+    mailbox.ride_out(mood, frozen_clock, ["roald@example.org"])

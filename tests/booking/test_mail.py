@@ -31,6 +31,7 @@ def test_request_approval_cancellation_mails(
         booking = services.book(
             person, room, paris(*MON, 14), paris(*MON, 16), purpose="Visio", now=NOW
         )
+    mailbox.deliver()
     to_person = mailbox.only(to="ana@example.org")
     assert "Demande de réservation" in to_person["Subject"]
     assert mailbox.to("hote@example.org")
@@ -42,16 +43,20 @@ def test_request_approval_cancellation_mails(
     assert event.decoded("DTEND") == paris(*MON, 16)
     assert str(event["UID"]).startswith(str(booking.uid))
 
+    mailbox.deliver()
     mailbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         services.approve(host, booking)
+    mailbox.deliver()
     approved = mailbox.only(to="ana@example.org")
     [event] = ics_of(approved).walk("VEVENT")
     assert event["STATUS"] == "CONFIRMED" and int(event["SEQUENCE"]) == 1
 
+    mailbox.deliver()
     mailbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         services.cancel(host, booking, "Panne de chauffage")
+    mailbox.deliver()
     cancelled = mailbox.only(to="ana@example.org")
     assert "Panne de chauffage" in mailbox.body(cancelled)
     cal = ics_of(cancelled)
@@ -64,8 +69,11 @@ def test_decline_mail(mailbox, django_capture_on_commit_callbacks, room, person,
     room.approval_required = True
     room.save()
     booking = services.book(person, room, paris(*MON, 14), paris(*MON, 16), now=NOW)
+    mailbox.deliver()
+    mailbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         services.decline(host, booking, "Salle prise par le conseil")
+    mailbox.deliver()
     message = mailbox.only(to="ana@example.org")
     assert "Salle prise par le conseil" in mailbox.body(message)
     assert ics_of(message)["METHOD"] == "CANCEL"
@@ -107,3 +115,55 @@ def test_hosts_revoke_a_resource_feed(client, room, host, person):
     client.force_login(host)
     client.post(url)
     assert client.get(f"/reserver/ressource/{room.pk}/{old}.ics").status_code == 404
+
+
+def test_one_message_per_recipient_in_plain_unescaped_text(mailbox, room, person, host):
+    """Issue 9 item 10: the booker and each host get their own message (nobody
+    learns another's address), and the text says l'Atelier, not l&#x27;Atelier."""
+    from maillage.accounts.models import User
+
+    second = User.objects.create_user("hote2", "hote2@example.org", "x")
+    room.place.hosts.add(second)
+    room.name = "Salle de l'Atelier <b>"
+    room.save()
+    services.book(person, room, paris(*MON, 14), paris(*MON, 16), purpose="Réunion", now=NOW)
+    mailbox.deliver()
+    assert sorted(r for _sender, rcpts in mailbox.envelopes for r in rcpts) == [
+        "ana@example.org",
+        "hote2@example.org",
+        "hote@example.org",
+    ]
+    for message, (_sender, rcpts) in zip(mailbox.messages, mailbox.envelopes, strict=True):
+        assert len(rcpts) == 1
+        assert message["To"] == rcpts[0] and message["Cc"] is None
+        others = {"ana@example.org", "hote@example.org", "hote2@example.org"} - set(rcpts)
+        raw = message.as_string()
+        assert not any(address in raw for address in others)
+        assert "Salle de l'Atelier <b>" in message["Subject"]
+        assert "l&#x27;Atelier" not in message["Subject"]
+        text = message.get_body(preferencelist=("plain",)).get_content()
+        assert "Salle de l'Atelier <b>" in text and "&#x27;" not in text and "&lt;" not in text
+        html = message.get_body(preferencelist=("html",)).get_content()
+        assert "Salle de l&#x27;Atelier &lt;b&gt;" in html and "<b>" not in html
+
+
+@pytest.mark.parametrize("mood", ["stopped", "slow", "451"])
+def test_booking_opens_no_smtp_connection(room, person, mailbox, frozen_clock, mood):
+    """Issue 12: the booker is answered without the SMTP server; the booker and
+    the host each get their message once the server is back."""
+    from django.test import Client
+
+    api = Client(enforce_csrf_checks=True)
+    api.force_login(person)
+    api.cookies["csrftoken"] = "a" * 32
+    mailbox.misbehave(mood)
+    before = mailbox.connections
+    response = api.post(
+        "/api/bookings/",
+        {"resource": room.pk, "start": "2026-11-30T10:00", "end": "2026-11-30T11:00"},
+        content_type="application/json",
+        HTTP_X_CSRFTOKEN="a" * 32,
+    )
+    assert response.status_code == 201, response.content
+    assert mailbox.connections == before
+    mailbox.ride_out(mood, frozen_clock, ["ana@example.org", "hote@example.org"])

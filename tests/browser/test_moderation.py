@@ -90,6 +90,7 @@ def test_visitor_proposes_a_place_a_coordinator_accepts_it_and_it_has_its_page(
     assert page.locator("article", has_text="Le Café des Cévennes").count() == 0
     place = Place.objects.get(name="Le Café des Cévennes")
     assert place.history.get().history_user.username == "coordination"
+    mailbox.deliver()
     assert len(mailbox.to("dan@example.org")) == 1
 
     # The place now has its page, open to everyone.

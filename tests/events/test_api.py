@@ -57,6 +57,7 @@ def test_register_through_the_api_and_the_hosts_list(client, workshop, host, mai
         url, {"name": "Lou", "email": "lou@example.org"}, content_type="application/json"
     )
     assert response.status_code == 201 and response.json()["status"] == "pending"
+    mailbox.deliver()
     assert "Confirmez" in mailbox.only(to="lou@example.org")["Subject"]
     services.confirm_registration(Registration.objects.get().token)
     again = client.post(
@@ -81,6 +82,7 @@ def test_registration_with_a_session(client, workshop, mailbox):
     )
     assert response.status_code == 201
     assert Registration.objects.get().status == "registered"
+    mailbox.deliver()
     assert "Inscription confirmée" in mailbox.only(to="ana@example.org")["Subject"]
 
 

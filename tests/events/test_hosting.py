@@ -80,6 +80,7 @@ def test_editing_keeps_moved_dates_and_bumps_the_sequence(client, atelier, host,
     services.register(february, name="Lou", email="lou@example.org", now=NOW)
     registration = february.registrations.get()
     services.confirm_registration(registration.token, now=NOW)
+    mailbox.deliver()
     mailbox.clear()
 
     url = f"/agenda/dates/{february.pk}/gerer/"
@@ -87,6 +88,7 @@ def test_editing_keeps_moved_dates_and_bumps_the_sequence(client, atelier, host,
     client.post(url, {"action": "move", "start": "2027-02-11T18:00", "end": "2027-02-11T20:00"})
     february.refresh_from_db()
     assert february.start == paris(2027, 2, 11, 18, 0) and february.is_moved
+    mailbox.deliver()
     assert "Changement de date" in mailbox.only(to="lou@example.org")["Subject"]
 
     edit = client.get(f"/agenda/evenements/{event.slug}/modifier/").content.decode()
@@ -104,10 +106,12 @@ def test_editing_keeps_moved_dates_and_bumps_the_sequence(client, atelier, host,
     assert event.title == "Atelier couture et tricot" and event.sequence == 1
     assert february.start == paris(2027, 2, 11, 18, 0)  # the move survives
 
+    mailbox.deliver()
     mailbox.clear()
     client.post(url, {"action": "cancel", "note": "Salle prise"})
     february.refresh_from_db()
     assert february.status == "cancelled"
+    mailbox.deliver()
     assert "Salle prise" in mailbox.body(mailbox.only(to="lou@example.org"))
 
     client.post(f"/agenda/evenements/{event.slug}/annuler/")

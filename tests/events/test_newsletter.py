@@ -37,6 +37,7 @@ def test_double_opt_in_through_the_page(client, mende, mailbox):
     subscriber = Subscriber.objects.get()
     assert subscriber.email == "lou@example.org" and subscriber.communes == ["48095"]
     assert not subscriber.is_active
+    mailbox.deliver()
     message = mailbox.only(to="lou@example.org")
     link = next(link for link in mailbox.links(message) if "/confirmer/" in link)
     path = link.removeprefix("http://testserver")
@@ -50,16 +51,20 @@ def test_double_opt_in_through_the_page(client, mende, mailbox):
 
 def test_nothing_is_sent_before_confirmation(workshop, mailbox):
     newsletter.subscribe("lou@example.org")
+    mailbox.deliver()
     mailbox.clear()
     assert newsletter.send_newsletter("weekly", now=MONDAY) == (0, 0)
+    mailbox.deliver()
     assert mailbox.messages == []
 
 
 def test_sent_twice_sends_nothing_the_second_time(workshop, mailbox, client):
     confirmed("lou@example.org")
     confirmed("max@example.org", frequency="monthly")
+    mailbox.deliver()
     mailbox.clear()
     assert newsletter.send_newsletter("weekly", now=MONDAY) == (1, 0)
+    mailbox.deliver()
     message = mailbox.only(to="lou@example.org")
     assert "Cette semaine" in message["Subject"]
     body = mailbox.body(message)
@@ -69,11 +74,14 @@ def test_sent_twice_sends_nothing_the_second_time(workshop, mailbox, client):
     assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert unsubscribe in body
 
+    mailbox.deliver()
     mailbox.clear()
     assert newsletter.send_newsletter("weekly", now=MONDAY + dt.timedelta(hours=3)) == (0, 0)
+    mailbox.deliver()
     assert mailbox.messages == []
     assert NewsletterDelivery.objects.count() == 1
     # The next week is another issue.
+    mailbox.deliver()
     mailbox.clear()
     services.create_event(
         place=workshop.place,
@@ -82,6 +90,7 @@ def test_sent_twice_sends_nothing_the_second_time(workshop, mailbox, client):
         end=paris(2026, 12, 16, 12, 0),
     )
     assert newsletter.send_newsletter("weekly", now=MONDAY + dt.timedelta(days=7)) == (1, 0)
+    mailbox.deliver()
     assert "Café numérique" in mailbox.body(mailbox.only(to="lou@example.org"))
 
 
@@ -117,13 +126,16 @@ def test_unsubscribe_works_without_login_and_one_click(client, workshop, mailbox
     assert response.status_code == 200
     subscriber.refresh_from_db()
     assert not subscriber.is_active
+    mailbox.deliver()
     mailbox.clear()
     assert newsletter.send_newsletter("weekly", now=MONDAY) == (0, 0)
+    mailbox.deliver()
     assert mailbox.messages == []
 
 
 def test_the_command_runs_and_is_idempotent(workshop, mailbox):
     confirmed(frequency="monthly")
+    mailbox.deliver()
     mailbox.clear()
     outputs = []
     for _ in range(2):
@@ -132,6 +144,7 @@ def test_the_command_runs_and_is_idempotent(workshop, mailbox):
             "send_newsletter", "--frequency", "monthly", "--now", "2026-11-25T09:00", stdout=buffer
         )
         outputs.append(buffer.getvalue())
-    assert outputs[0].startswith("1 lettre(s) envoyée(s)")
-    assert outputs[1].startswith("0 lettre(s) envoyée(s)")
+    assert outputs[0].startswith("1 lettre(s) mise(s) en file d'envoi")
+    assert outputs[1].startswith("0 lettre(s) mise(s) en file d'envoi")
+    mailbox.deliver()
     assert "Ce mois-ci" in mailbox.only(to="lou@example.org")["Subject"]

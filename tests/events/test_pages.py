@@ -124,6 +124,7 @@ def test_registration_with_an_account(client, workshop, mailbox):
     response = client.post(f"/agenda/dates/{occ.pk}/inscription/", follow=True)
     assert "Vous êtes inscrit·e" in response.content.decode()
     assert Registration.objects.get().user == user
+    mailbox.deliver()
     assert "Inscription confirmée" in mailbox.only(to="ana@example.org")["Subject"]
 
 

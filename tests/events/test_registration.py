@@ -28,14 +28,17 @@ def test_capacity_then_waiting_list_then_promotion(workshop, mailbox):
     waiting = services.register(occ, user=cam, now=NOW)
     assert waiting.status == "waiting"
     assert occ.seats_left() == 0 and occ.waiting_count() == 1
+    mailbox.deliver()
     assert "Liste d'attente" in mailbox.only(to="cam@example.org")["Subject"]
 
+    mailbox.deliver()
     mailbox.clear()
     first = Registration.objects.get(email="ana@example.org")
     promoted = services.cancel_registration(first, now=NOW)
     assert promoted.pk == waiting.pk
     waiting.refresh_from_db()
     assert waiting.status == "registered" and waiting.promoted_at is not None
+    mailbox.deliver()
     message = mailbox.only(to="cam@example.org")
     assert "Une place s'est libérée" in message["Subject"]
     assert "Atelier réparation" in mailbox.body(message)
@@ -77,6 +80,7 @@ def test_without_an_account_the_seat_waits_for_the_emailed_link(workshop, client
     registration = Registration.objects.get()
     assert registration.status == "pending" and registration.email == "lou@example.org"
     assert occ.seats_taken() == 0
+    mailbox.deliver()
     message = mailbox.only(to="lou@example.org")
     assert "Confirmez votre inscription" in message["Subject"]
     link = next(link for link in mailbox.links(message) if "/confirmer/" in link)
@@ -87,10 +91,12 @@ def test_without_an_account_the_seat_waits_for_the_emailed_link(workshop, client
     registration.refresh_from_db()
     assert registration.status == "pending"
 
+    mailbox.deliver()
     mailbox.clear()
     assert client.post(path).status_code == 302
     registration.refresh_from_db()
     assert registration.status == "registered" and registration.confirmed_at
+    mailbox.deliver()
     assert "Inscription confirmée" in mailbox.only(to="lou@example.org")["Subject"]
     client.post(path)  # twice: still one seat
     assert occ.seats_taken() == 1
@@ -111,6 +117,7 @@ def test_refused_registrations(workshop, monthly, mailbox):
     first = services.register(occ, name="Lou", email="lou@example.org", now=NOW)
     # Not confirmed yet: registering again sends the confirmation link again.
     again = services.register(occ, name="Lou", email="LOU@example.org", now=NOW)
+    mailbox.deliver()
     assert again.pk == first.pk and len(mailbox.to("lou@example.org")) == 2
     services.confirm_registration(first.token, now=NOW)
     with pytest.raises(services.RegistrationError):
@@ -127,8 +134,10 @@ def test_refused_registrations(workshop, monthly, mailbox):
 def test_cancelling_a_date_tells_the_registered(workshop, mailbox):
     occ = occurrence_of(workshop)
     services.register(occ, user=make_user("ana"), now=NOW)
+    mailbox.deliver()
     mailbox.clear()
     services.cancel_occurrence(occ, note="Salle inondée")
+    mailbox.deliver()
     message = mailbox.only(to="ana@example.org")
     assert message["Subject"].startswith("Annulé")
     assert "Salle inondée" in mailbox.body(message)
@@ -138,9 +147,11 @@ def test_reminders_the_day_before_once(workshop, mailbox):
     occ = occurrence_of(workshop)  # 9 December 14:00
     services.register(occ, user=make_user("ana"), now=NOW)
     services.register(occ, name="Lou", email="lou@example.org", now=NOW)  # never confirmed
+    mailbox.deliver()
     mailbox.clear()
     assert services.send_reminders(now=paris(2026, 12, 7, 18, 0)) == 0  # two days before
     assert services.send_reminders(now=paris(2026, 12, 8, 18, 0)) == 1
+    mailbox.deliver()
     assert "Rappel" in mailbox.only(to="ana@example.org")["Subject"]
     assert services.send_reminders(now=paris(2026, 12, 8, 19, 0)) == 0
 

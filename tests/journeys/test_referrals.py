@@ -44,8 +44,9 @@ def test_a_host_sends_a_person_on_with_consent_and_the_receiving_host_follows_up
         note="Cherche une filière numérique.",
     )
     assert referral.status == Referral.Status.SENT and referral.consent_at
+    mailbox.deliver()
     (message,) = mailbox.to("conseillere@example.org")
-    body = message.get_content()
+    body = mailbox.body(message)
     assert "L'Atelier" in body and "Justine" not in body  # the mail carries no name
     with pytest.raises(InvalidAction):
         services.mark_followed_up(referral, by=murielle)  # not the receiving host

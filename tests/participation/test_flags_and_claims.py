@@ -85,6 +85,7 @@ def test_flags_appear_in_the_moderation_queue_and_get_resolved(
     assert response.status_code == 302
     flag.refresh_from_db()
     assert flag.resolved_by == coordinator
+    mailbox.deliver()
     assert "traité" in mailbox.only(to="a@b.org")["Subject"]
     assert "Le téléphone" not in client.get(reverse("participation:moderation")).content.decode()
 
@@ -119,6 +120,7 @@ def test_member_claims_and_coordinator_approval_makes_them_host(
     claim.refresh_from_db()
     assert claim.status == DecisionStatus.ACCEPTED
     assert member.can_edit_place(atelier)
+    mailbox.deliver()
     message = mailbox.only(to=member.email)
     assert "L'Atelier" in message["Subject"]
     assert reverse("participation:edit_place", args=[atelier.slug]) in mailbox.body(message)
@@ -128,6 +130,7 @@ def test_claim_rejection_reason_is_emailed(atelier, member, coordinator, mailbox
     claim = services.claim_place(atelier, by=member, message="Je passe souvent.")
     services.reject_claim(claim, by=coordinator, reason="Les hôtes sont les salariés du bar.")
     assert not member.can_edit_place(atelier)
+    mailbox.deliver()
     assert "Les hôtes sont les salariés du bar." in mailbox.body(mailbox.only(to=member.email))
 
 

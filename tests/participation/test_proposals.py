@@ -171,6 +171,7 @@ def test_accepting_a_correction_changes_the_place_and_records_who(atelier, coord
 def test_acceptance_is_emailed_to_proposer(client, mende, coordinator, mailbox):
     post_new(client)
     place = services.accept_proposal(Proposal.objects.get(), by=coordinator)
+    mailbox.deliver()
     message = mailbox.only(to="basile@example.org")
     assert "acceptée" in message["Subject"]
     assert "La Fabrique du Causse" in message["Subject"]
@@ -188,6 +189,7 @@ def test_rejection_reason_is_emailed_to_proposer(client, mende, coordinator, mai
     assert response.status_code == 302
     proposal.refresh_from_db()
     assert proposal.status == DecisionStatus.REJECTED
+    mailbox.deliver()
     message = mailbox.only(to="basile@example.org")
     assert "Ce fablab a fermé en 2024, d'après la mairie." in mailbox.body(message)
     assert message["From"] == "Maillage <ne-pas-repondre@maillage.localhost>"
@@ -204,6 +206,7 @@ def test_rejection_needs_a_reason(client, mende, coordinator, mailbox):
     assert "Ce champ est obligatoire." in response.content.decode()
     proposal.refresh_from_db()
     assert proposal.is_pending
+    mailbox.deliver()
     assert mailbox.messages == []
 
 
@@ -268,6 +271,7 @@ def test_coordinator_accepts_from_the_queue(client, mende, coordinator, mailbox)
     )
     assert "Proposition acceptée" in response.content.decode()
     assert Place.objects.filter(slug="la-fabrique-du-causse").exists()
+    mailbox.deliver()
     assert len(mailbox.to("basile@example.org")) == 1
 
 

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from django import forms
 from django.contrib.auth import authenticate, password_validation
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from maillage.core import ratelimit
+from maillage.core import mail, ratelimit
 
 from .models import User
 from .services import normalise_email
@@ -157,3 +159,20 @@ class DeleteAccountForm(forms.Form):
         if not self.user.check_password(password):
             raise ValidationError(_("Ce n'est pas votre mot de passe."), code="wrong_password")
         return password
+
+
+class QueuedPasswordResetForm(PasswordResetForm):
+    """Django's reset form, its message queued like every other (links from MAILLAGE_SITE_URL)."""
+
+    def send_mail(
+        self,
+        subject_template_name,
+        email_template_name,
+        context,
+        from_email,
+        to_email,
+        html_email_template_name=None,
+    ):
+        site = urlsplit(mail.site_url())
+        context = {**context, "protocol": site.scheme, "domain": site.netloc}
+        mail.enqueue(to_email, email_template_name.removesuffix("_body.txt"), context)

@@ -17,7 +17,8 @@ from django.utils.translation import gettext_lazy as _
 # the shared directory true. Accounts are only viewed; admins manage them.
 # Coordinators run the network: its directory, moderation, bookings and agenda.
 # Mutual-help profiles (journeys) stay out: personal data seen only by their owners.
-COORDINATED_APPS = frozenset({"territory", "places", "participation", "booking", "events"})
+# "core" is the outbox of e-mails: coordinators see failures and send them again.
+COORDINATED_APPS = frozenset({"territory", "places", "participation", "booking", "events", "core"})
 COORDINATOR_EXTRA_PERMS = frozenset({"accounts.view_user"})
 
 

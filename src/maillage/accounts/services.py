@@ -14,8 +14,8 @@ from django.utils.http import urlsafe_base64_encode
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
-from maillage.core import clock
-from maillage.core.mail import absolute, send_templated
+from maillage.core import clock, mail
+from maillage.core.mail import absolute
 
 from .models import User
 
@@ -74,17 +74,20 @@ def sign_up(*, email: str, password: str, display_name: str, base_url: str | Non
             )
             user.set_password(password)
             user.save()
+            send_confirmation(user, base_url=base_url)
     except IntegrityError as error:  # the same address, signed up at the same moment
         raise AccountError(_("Un compte existe déjà avec cette adresse e-mail.")) from error
-    send_confirmation(user, base_url=base_url)
     return user
 
 
 def send_confirmation(user: User, *, base_url: str | None = None) -> bool:
-    return send_templated(
-        [user.email],
-        "accounts/emails/confirm_email",
-        {"user": user, "confirm_url": absolute(confirmation_path(user), base_url)},
+    """Queue the confirmation link (sent by the worker); True when queued."""
+    return bool(
+        mail.enqueue(
+            user.email,
+            "accounts/emails/confirm_email",
+            {"user": user, "confirm_url": absolute(confirmation_path(user), base_url)},
+        )
     )
 
 
@@ -163,16 +166,18 @@ def export_personal_data(user: User) -> dict[str, Any]:
         ],
         **others,
         "history": _authored_history(user),
+        "emails": mail.sent_to(user.email),
     }
 
 
 @transaction.atomic
 def delete_account(user: User) -> None:
     """Delete the account: the person stops hosting their places, their claims go,
-    their proposals and flags stay without them, and the history keeps the changes
+    their proposals and flags stay without them, the history keeps the changes
     without saying who made them (the ``MAILLAGE_FORGET_PERSON_HOOKS`` of the apps
-    above accounts)."""
+    above accounts), and the e-mails to them are deleted from the outbox."""
     user.hosted_places.clear()
     for forget in _hooks("MAILLAGE_FORGET_PERSON_HOOKS"):
         forget(user)
+    mail.forget_address(user.email)
     user.delete()

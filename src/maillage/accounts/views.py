@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET
 from maillage.core import ratelimit
 
 from . import services
-from .forms import DeleteAccountForm, LoginForm, ProfileForm, SignUpForm
+from .forms import DeleteAccountForm, LoginForm, ProfileForm, QueuedPasswordResetForm, SignUpForm
 
 SIGNUPS_PER_HOUR_PER_IP = 10
 RESET_REQUESTS_PER_HOUR = 5
@@ -48,7 +48,6 @@ def signup(request):
                     email=form.cleaned_data["email"],
                     password=form.cleaned_data["password1"],
                     display_name=form.cleaned_data["display_name"],
-                    base_url=request.build_absolute_uri("/"),
                 )
             except services.AccountError as error:
                 form.add_error("email", str(error))
@@ -124,6 +123,7 @@ class LoginView(auth_views.LoginView):
 
 class PasswordResetView(auth_views.PasswordResetView):
     template_name = "accounts/password_reset_form.html"
+    form_class = QueuedPasswordResetForm
     email_template_name = "accounts/emails/password_reset_body.txt"
     subject_template_name = "accounts/emails/password_reset_subject.txt"
     success_url = reverse_lazy("accounts:password_reset_done")

@@ -57,15 +57,13 @@ TAKEN = Reason("taken", "Ce créneau vient d'être réservé par quelqu'un d'aut
 
 
 def _notify(booking: Booking, step: str, *, person=True, hosts=False) -> None:
-    def go():
-        to = []
-        if person and booking.user_id and booking.user.email:
-            to.append(booking.user.email)
-        if hosts:
-            to.extend(mail.host_addresses(booking))
-        mail.send(booking, step, to)
-
-    transaction.on_commit(go)
+    """Queue the e-mails of ``step`` in the current transaction (one per recipient)."""
+    to = []
+    if person and booking.user_id and booking.user.email:
+        to.append(booking.user.email)
+    if hosts:
+        to.extend(mail.host_addresses(booking))
+    mail.send(booking, step, to)
 
 
 def _locked(resource: Resource) -> Resource:

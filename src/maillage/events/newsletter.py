@@ -2,10 +2,10 @@
 themes; a digest of what is coming, weekly or monthly.
 
 ``send_newsletter`` is idempotent: each (issue, subscriber) pair is claimed by
-a unique row (``NewsletterDelivery``) *before* the message goes out, so running
-it twice, or twice at once, never sends the same issue to the same person twice.
-A message the SMTP server refused releases its claim, to be retried by the next
-run. Every message has a one-click unsubscribe link and the ``List-Unsubscribe``
+a unique row (``NewsletterDelivery``) written in the transaction that queues
+the message (``maillage.core.mail``), so running it twice, or twice at once,
+never queues the same issue to the same person twice; the worker sends it, and
+retries it while the SMTP server refuses it for a while. Every message has a one-click unsubscribe link and the ``List-Unsubscribe``
 and ``List-Unsubscribe-Post`` headers (RFC 8058).
 """
 
@@ -16,14 +16,12 @@ import logging
 from collections.abc import Iterable
 
 from django.conf import settings
-from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from maillage.core import clock
-from maillage.core.mail import absolute, send_templated, site_url
+from maillage.core import clock, mail
+from maillage.core.mail import absolute
 from maillage.places.search import haversine_km
 
 from .models import NewsletterDelivery, NewsletterIssue, Occurrence, Subscriber
@@ -44,6 +42,7 @@ def period_of(frequency: str, now: dt.datetime) -> str:
     return f"{local:%Y-%m}"
 
 
+@transaction.atomic
 def subscribe(
     email: str,
     *,
@@ -64,8 +63,8 @@ def subscribe(
     subscriber.unsubscribed_at = None
     subscriber.confirmed_at = None  # a new wish is confirmed again by its owner
     subscriber.save()
-    send_templated(
-        [email],
+    mail.enqueue(
+        email,
         "events/email/newsletter_confirm",
         {
             "subscriber": subscriber,
@@ -125,7 +124,7 @@ def occurrences_for(subscriber: Subscriber, now: dt.datetime) -> list[Occurrence
     return found
 
 
-def _message(subscriber: Subscriber, issue: NewsletterIssue, occurrences) -> EmailMessage:
+def _queue(subscriber: Subscriber, issue: NewsletterIssue, occurrences) -> None:
     unsubscribe_url = absolute(
         reverse("events:newsletter-unsubscribe", kwargs={"token": subscriber.token})
     )
@@ -135,16 +134,11 @@ def _message(subscriber: Subscriber, issue: NewsletterIssue, occurrences) -> Ema
         "occurrences": occurrences,
         "unsubscribe_url": unsubscribe_url,
         "agenda_url": absolute(reverse("events:agenda")),
-        "site_url": site_url(),
-        "network_name": settings.MAILLAGE_NETWORK_NAME,
     }
-    subject = " ".join(render_to_string("events/email/newsletter_subject.txt", context).split())
-    body = render_to_string("events/email/newsletter_body.txt", context)
-    return EmailMessage(
-        subject,
-        body,
-        settings.DEFAULT_FROM_EMAIL,
-        [subscriber.email],
+    mail.enqueue(
+        subscriber.email,
+        "events/email/newsletter",
+        context,
         headers={
             "List-Unsubscribe": f"<{unsubscribe_url}>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
@@ -154,8 +148,8 @@ def _message(subscriber: Subscriber, issue: NewsletterIssue, occurrences) -> Ema
 
 
 def send_newsletter(frequency: str, now: dt.datetime | None = None) -> tuple[int, int]:
-    """Send this period's issue to the subscribers who have not received it.
-    Returns (sent, skipped because nothing matched)."""
+    """Queue this period's issue for the subscribers who have not received it.
+    Returns (queued, skipped because nothing matched)."""
     now = now or clock.now()
     issue, _ = NewsletterIssue.objects.get_or_create(
         frequency=frequency, period=period_of(frequency, now)
@@ -171,16 +165,11 @@ def send_newsletter(frequency: str, now: dt.datetime | None = None) -> tuple[int
             continue
         try:
             with transaction.atomic():
-                delivery = NewsletterDelivery.objects.create(
+                NewsletterDelivery.objects.create(
                     issue=issue, subscriber=subscriber, occurrences=len(occurrences)
                 )
+                _queue(subscriber, issue, occurrences)
         except IntegrityError:
             continue  # another run claimed it
-        try:
-            _message(subscriber, issue, occurrences).send()
-        except OSError:
-            logger.exception("Newsletter %s not sent to subscriber %s", issue, subscriber.pk)
-            delivery.delete()
-            continue
         sent += 1
     return sent, skipped

@@ -3,9 +3,9 @@ registrations goes through one of these functions.
 
 Seats are given under a lock on the date's row (``select_for_update``, and
 SQLite's ``BEGIN IMMEDIATE`` serialises writers anyway): two people confirming
-at the same instant never both take the last seat. E-mails are sent after the
-transaction commits (``transaction.on_commit``), so a mail server failure never
-loses a registration.
+at the same instant never both take the last seat. E-mails are queued in the
+same transaction (``maillage.core.mail``, one per person) and sent by the
+worker: a slow or failing mail server never delays or loses a registration.
 """
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
-from maillage.core import clock
-from maillage.core.mail import absolute, send_templated
+from maillage.core import clock, mail
+from maillage.core.mail import absolute
 
 from .models import Event, Occurrence, Registration
 from .recurrence import local_naive
@@ -132,10 +132,8 @@ def cancel_occurrence(occurrence: Occurrence, note: str = "") -> None:
                 status__in=[Registration.Status.REGISTERED, Registration.Status.WAITING]
             )
         )
-    outbox = _Outbox()
-    for registration in people:
-        outbox.add(registration, "events/email/occurrence_cancelled")
-    outbox.send()
+        for person in people:
+            _notify(person, "events/email/occurrence_cancelled")
 
 
 def move_occurrence(occurrence: Occurrence, start: dt.datetime, end: dt.datetime) -> None:
@@ -153,10 +151,8 @@ def move_occurrence(occurrence: Occurrence, start: dt.datetime, end: dt.datetime
                 status__in=[Registration.Status.REGISTERED, Registration.Status.WAITING]
             )
         )
-    outbox = _Outbox()
-    for registration in people:
-        outbox.add(registration, "events/email/occurrence_moved")
-    outbox.send()
+        for person in people:
+            _notify(person, "events/email/occurrence_moved")
 
 
 def cancel_event(event: Event) -> None:
@@ -172,10 +168,8 @@ def cancel_event(event: Event) -> None:
                 status__in=[Registration.Status.REGISTERED, Registration.Status.WAITING],
             ).select_related("occurrence__event")
         )
-    outbox = _Outbox()
-    for registration in people:
-        outbox.add(registration, "events/email/occurrence_cancelled")
-    outbox.send()
+        for person in people:
+            _notify(person, "events/email/occurrence_cancelled")
 
 
 # --- registration ---------------------------------------------------------------
@@ -190,24 +184,15 @@ def _links(registration: Registration) -> dict:
     }
 
 
-class _Outbox:
-    """Messages to send once the transaction is over."""
-
-    def __init__(self) -> None:
-        self.messages: list[tuple[str, str, dict]] = []
-
-    def add(self, registration: Registration, prefix: str) -> None:
-        context = {
-            "registration": registration,
-            "occurrence": registration.occurrence,
-            "event": registration.occurrence.event,
-            **_links(registration),
-        }
-        self.messages.append((registration.email, prefix, context))
-
-    def send(self) -> None:
-        for address, prefix, context in self.messages:
-            send_templated([address], prefix, context)
+def _notify(registration: Registration, prefix: str) -> None:
+    """Queue ``prefix``'s e-mail to the registered person, in the current transaction."""
+    context = {
+        "registration": registration,
+        "occurrence": registration.occurrence,
+        "event": registration.occurrence.event,
+        **_links(registration),
+    }
+    mail.enqueue(registration.email, prefix, context)
 
 
 def _check_open(occurrence: Occurrence, now: dt.datetime) -> None:
@@ -250,7 +235,6 @@ def register(
     name = (name or "").strip()
     if not email or not name:
         raise RegistrationError("name and e-mail are required")
-    outbox = _Outbox()
     with transaction.atomic():
         locked = (
             Occurrence.objects.select_for_update().select_related("event").get(pk=occurrence.pk)
@@ -274,17 +258,15 @@ def register(
             )
         if user is not None:
             _seat(registration, locked, now)
-            outbox.add(registration, f"events/email/{registration.status}")
+            _notify(registration, f"events/email/{registration.status}")
         else:
-            outbox.add(registration, "events/email/confirm")
-    outbox.send()
+            _notify(registration, "events/email/confirm")
     return registration
 
 
 def confirm_registration(token: str, now=None) -> Registration:
     """Follow the e-mailed link: a seat if one is left, else the waiting list."""
     now = now or clock.now()
-    outbox = _Outbox()
     with transaction.atomic():
         registration = Registration.objects.select_related("occurrence__event").get(token=token)
         if registration.status != Registration.Status.PENDING:
@@ -295,8 +277,7 @@ def confirm_registration(token: str, now=None) -> Registration:
             return registration
         _check_open(occurrence, now)
         _seat(registration, occurrence, now)
-        outbox.add(registration, f"events/email/{registration.status}")
-    outbox.send()
+        _notify(registration, f"events/email/{registration.status}")
     return registration
 
 
@@ -305,7 +286,6 @@ def cancel_registration(registration: Registration, now=None) -> Registration | 
     e-mailed. Returns the promoted registration, if any."""
     now = now or clock.now()
     promoted = None
-    outbox = _Outbox()
     with transaction.atomic():
         occurrence = Occurrence.objects.select_for_update().get(pk=registration.occurrence_id)
         registration = Registration.objects.get(pk=registration.pk)
@@ -316,12 +296,11 @@ def cancel_registration(registration: Registration, now=None) -> Registration | 
         registration.cancelled_at = now
         registration.save(update_fields=["status", "cancelled_at"])
         if freed:
-            promoted = _promote(occurrence, now, outbox)
-    outbox.send()
+            promoted = _promote(occurrence, now)
     return promoted
 
 
-def _promote(occurrence: Occurrence, now, outbox: _Outbox) -> Registration | None:
+def _promote(occurrence: Occurrence, now) -> Registration | None:
     capacity = occurrence.event.capacity
     taken = occurrence.registrations.filter(status=Registration.Status.REGISTERED).count()
     if capacity is not None and taken >= capacity:
@@ -336,7 +315,7 @@ def _promote(occurrence: Occurrence, now, outbox: _Outbox) -> Registration | Non
     promoted.status = Registration.Status.REGISTERED
     promoted.promoted_at = now
     promoted.save(update_fields=["status", "promoted_at"])
-    outbox.add(promoted, "events/email/promoted")
+    _notify(promoted, "events/email/promoted")
     return promoted
 
 
@@ -346,7 +325,8 @@ def check_in(registration: Registration, present: bool = True, now=None) -> None
 
 
 def send_reminders(now=None) -> int:
-    """E-mail the registered people of tomorrow's dates, once each. Returns how many."""
+    """Queue a reminder to the registered people of tomorrow's dates, once each
+    (recorded in the transaction that queues it). Returns how many."""
     now = now or clock.now()
     tomorrow = timezone.localtime(now).date() + dt.timedelta(days=1)
     sent = 0
@@ -364,14 +344,7 @@ def send_reminders(now=None) -> int:
             claimed = Registration.objects.filter(pk=registration.pk, reminded_at=None).update(
                 reminded_at=now
             )
-        if not claimed:
-            continue
-        context = {
-            "registration": registration,
-            "occurrence": registration.occurrence,
-            "event": registration.occurrence.event,
-            **_links(registration),
-        }
-        if send_templated([registration.email], "events/email/reminder", context):
-            sent += 1
+            if claimed:
+                _notify(registration, "events/email/reminder")
+                sent += 1
     return sent

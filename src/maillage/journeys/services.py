@@ -6,6 +6,8 @@ import datetime as dt
 import re
 from collections.abc import Mapping
 
+from django.db import transaction
+
 from maillage.core import clock
 from maillage.core.params import in_bounds
 from maillage.places import hours
@@ -116,13 +118,14 @@ def _hosts_or_coordinates(user, place) -> bool:
     )
 
 
+@transaction.atomic
 def send_referral(
     from_place, to_place, need: str, *, by, consent: bool, person_name: str = "", note: str = ""
 ):
     """A host of ``from_place`` sends a person on to ``to_place`` for ``need``, with the
     person's consent. The receiving hosts are told by e-mail (without the person's name)."""
 
-    from maillage.core.mail import send_templated
+    from maillage.core import mail
 
     from .models import Referral
 
@@ -143,7 +146,7 @@ def send_referral(
         note=note.strip()[:500],
         sent_by=by,
     )
-    send_templated(
+    mail.enqueue(
         [u.email for u in to_place.hosts.filter(is_active=True)],
         "journeys/email/referral",
         {"referral": referral, "need": NEEDS_BY_SLUG[need].label},
@@ -307,11 +310,12 @@ def suggestions(user, limit: int = 10) -> list[tuple[object, list[str], str]]:
     return [(other, skills, why) for _k, other, skills, why in found[:limit]]
 
 
+@transaction.atomic
 def request_contact(sender, recipient, message: str):
     """Relay a contact request (no e-mail address is shown to either person yet)."""
     import datetime as dt_
 
-    from maillage.core.mail import send_templated
+    from maillage.core import mail
 
     from .models import ContactRequest, HelpProfile
 
@@ -340,14 +344,15 @@ def request_contact(sender, recipient, message: str):
     ).exists():
         raise InvalidAction("Une demande attend déjà sa réponse.")
     request = ContactRequest.objects.create(sender=sender, recipient=recipient, message=message)
-    send_templated([recipient.email], "journeys/email/contact_request", {"request": request})
+    mail.enqueue([recipient.email], "journeys/email/contact_request", {"request": request})
     return request
 
 
+@transaction.atomic
 def answer_contact(request, *, by, accept: bool):
     """The recipient accepts (both e-mails are then revealed to each other) or declines."""
 
-    from maillage.core.mail import send_templated
+    from maillage.core import mail
 
     from .models import ContactRequest
 
@@ -359,7 +364,7 @@ def answer_contact(request, *, by, accept: bool):
     request.answered_at = clock.now()
     request.save(update_fields=["status", "answered_at"])
     if accept:
-        send_templated(
+        mail.enqueue(
             [request.sender.email], "journeys/email/contact_accepted", {"request": request}
         )
     return request

@@ -22,8 +22,8 @@ from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from maillage.core import clock
-from maillage.core.mail import absolute, send_templated
+from maillage.core import clock, mail
+from maillage.core.mail import absolute
 from maillage.places.models import (
     Closure,
     Function,
@@ -250,11 +250,11 @@ def accept_proposal(proposal: Proposal, *, by) -> Place:
         proposal.place = place
         proposal.record_decision(DecisionStatus.ACCEPTED, by, at=now)
         proposal.save()
-    send_templated(
-        [proposal.reply_to],
-        "participation/emails/proposal_accepted",
-        {"proposal": proposal, "place": place, "place_url": absolute(place.get_absolute_url())},
-    )
+        mail.enqueue(
+            [proposal.reply_to],
+            "participation/emails/proposal_accepted",
+            {"proposal": proposal, "place": place, "place_url": absolute(place.get_absolute_url())},
+        )
     return place
 
 
@@ -268,9 +268,9 @@ def reject_proposal(proposal: Proposal, *, by, reason: str) -> Proposal:
         proposal = _locked_pending(Proposal, proposal)
         proposal.record_decision(DecisionStatus.REJECTED, by, reason)
         proposal.save()
-    send_templated(
-        [proposal.reply_to], "participation/emails/proposal_rejected", {"proposal": proposal}
-    )
+        mail.enqueue(
+            [proposal.reply_to], "participation/emails/proposal_rejected", {"proposal": proposal}
+        )
     return proposal
 
 
@@ -298,12 +298,12 @@ def resolve_flag(flag: Flag, *, by) -> Flag:
         flag.resolved_by = by
         flag.resolved_at = clock.now()
         flag.save()
-    reply_to = flag.reporter.email if flag.reporter_id else flag.reporter_email
-    send_templated(
-        [reply_to],
-        "participation/emails/flag_resolved",
-        {"flag": flag, "place_url": absolute(flag.place.get_absolute_url())},
-    )
+        reply_to = flag.reporter.email if flag.reporter_id else flag.reporter_email
+        mail.enqueue(
+            [reply_to],
+            "participation/emails/flag_resolved",
+            {"flag": flag, "place_url": absolute(flag.place.get_absolute_url())},
+        )
     return flag
 
 
@@ -333,15 +333,15 @@ def approve_claim(claim: Claim, *, by) -> Claim:
         claim.place.hosts.add(claim.claimant)
         claim.record_decision(DecisionStatus.ACCEPTED, by)
         claim.save()
-    send_templated(
-        [claim.claimant.email],
-        "participation/emails/claim_approved",
-        {
-            "claim": claim,
-            "place_url": absolute(claim.place.get_absolute_url()),
-            "edit_url": absolute(reverse("participation:edit_place", args=[claim.place.slug])),
-        },
-    )
+        mail.enqueue(
+            [claim.claimant.email],
+            "participation/emails/claim_approved",
+            {
+                "claim": claim,
+                "place_url": absolute(claim.place.get_absolute_url()),
+                "edit_url": absolute(reverse("participation:edit_place", args=[claim.place.slug])),
+            },
+        )
     return claim
 
 
@@ -354,7 +354,9 @@ def reject_claim(claim: Claim, *, by, reason: str) -> Claim:
         claim = _locked_pending(Claim, claim)
         claim.record_decision(DecisionStatus.REJECTED, by, reason)
         claim.save()
-    send_templated([claim.claimant.email], "participation/emails/claim_rejected", {"claim": claim})
+        mail.enqueue(
+            [claim.claimant.email], "participation/emails/claim_rejected", {"claim": claim}
+        )
     return claim
 
 
@@ -465,10 +467,11 @@ def places_due_for_reminder(*, days: int, now: dt.datetime):
     )
 
 
+@transaction.atomic
 def remind_stale(*, days: int | None = None, now: dt.datetime | None = None) -> list[StaleReminder]:
     """E-mail the hosts of places not checked for ``days`` days (the
     ``MAILLAGE_STALE_AFTER_DAYS`` setting by default). Idempotent: a place gets
-    at most one reminder per period, recorded before the mails go out."""
+    at most one reminder per period, recorded in the transaction that queues the mails."""
     days = days or settings.MAILLAGE_STALE_AFTER_DAYS
     now = now or clock.now()
     reminders: list[StaleReminder] = []
@@ -485,7 +488,7 @@ def remind_stale(*, days: int | None = None, now: dt.datetime | None = None) -> 
         for host in hosts:
             places_of_host[host].append(locked)
     for host, places in places_of_host.items():
-        send_templated(
+        mail.enqueue(
             [host.email],
             "participation/emails/stale_reminder",
             {

@@ -31,6 +31,8 @@ INSTALLED_APPS = [
     "lucide",
     "simple_history",
     "csp",
+    "django_tasks",
+    "django_tasks_db",
     "maillage.core",
     "maillage.accounts",
     "maillage.territory",
@@ -140,6 +142,23 @@ EMAIL_HOST_PASSWORD = env.get("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env.flag("EMAIL_USE_TLS")
 EMAIL_TIMEOUT = 10
 DEFAULT_FROM_EMAIL = env.get("DEFAULT_FROM_EMAIL", "Maillage <ne-pas-repondre@maillage.localhost>")
+
+# Background work (e-mail delivery first): Django's Tasks framework (django-tasks
+# backport). The database backend needs nothing more than the database; another
+# backend (e.g. django_tasks_rq.RQBackend) is a setting away. Run `maillage worker`.
+TASKS = {
+    "default": {
+        "BACKEND": env.get("MAILLAGE_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": [],
+    }
+}
+# The outbox (maillage.core.mail): attempts before a message is marked failed, the
+# first retry delay (doubled each time), how long a worker holds a message it is
+# sending, and the days after which a sent message's body is forgotten.
+MAILLAGE_MAIL_MAX_ATTEMPTS = int(env.get("MAILLAGE_MAIL_MAX_ATTEMPTS", "8"))
+MAILLAGE_MAIL_RETRY_SECONDS = int(env.get("MAILLAGE_MAIL_RETRY_SECONDS", "60"))
+MAILLAGE_MAIL_LEASE_SECONDS = int(env.get("MAILLAGE_MAIL_LEASE_SECONDS", "300"))
+MAILLAGE_MAIL_KEEP_DAYS = int(env.get("MAILLAGE_MAIL_KEEP_DAYS", "30"))
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 

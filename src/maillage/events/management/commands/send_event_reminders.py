@@ -13,4 +13,4 @@ class Command(BaseCommand):
     requires_system_checks = []
 
     def handle(self, *args, **options):
-        self.stdout.write(f"{send_reminders()} rappel(s) envoyé(s).")
+        self.stdout.write(f"{send_reminders()} rappel(s) mis en file d'envoi.")

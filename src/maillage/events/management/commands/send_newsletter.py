@@ -29,4 +29,6 @@ class Command(BaseCommand):
         if now is not None and now.tzinfo is None:
             now = now.replace(tzinfo=PARIS)
         sent, skipped = send_newsletter(frequency, now=now)
-        self.stdout.write(f"{sent} lettre(s) envoyée(s), {skipped} sans événement correspondant.")
+        self.stdout.write(
+            f"{sent} lettre(s) mise(s) en file d'envoi, {skipped} sans événement correspondant."
+        )
