@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 # the shared directory true. Accounts are only viewed; admins manage them.
 # Coordinators run the network: its directory, moderation, bookings and agenda.
 # Mutual-help profiles (journeys) stay out: personal data seen only by their owners.
-COORDINATED_APPS = frozenset({"territory", "places", "participation", "booking", "events"})
+COORDINATED_APPS = frozenset({"territory", "places", "participation", "booking", "events", "agora"})
 COORDINATOR_EXTRA_PERMS = frozenset({"accounts.view_user"})
 
 

@@ -132,6 +132,7 @@ def _authored_history(user: User) -> list[dict[str, Any]]:
 
 def export_personal_data(user: User) -> dict[str, Any]:
     """Everything Maillage keeps about ``user``, as JSON-ready data."""
+    from maillage.agora.services import personal_data as agora_data
     from maillage.participation.services import personal_data
 
     return {
@@ -152,6 +153,7 @@ def export_personal_data(user: User) -> dict[str, Any]:
             for place in user.hosted_places.order_by("name")
         ],
         **personal_data(user),
+        **agora_data(user),
         "history": _authored_history(user),
     }
 
@@ -159,10 +161,13 @@ def export_personal_data(user: User) -> dict[str, Any]:
 @transaction.atomic
 def delete_account(user: User) -> None:
     """Delete the account: the person stops hosting their places, their claims go,
-    their proposals and flags stay without them, and the history keeps the changes
-    without saying who made them."""
+    their proposals and flags stay without them, their ideas and comments in the
+    agora stay anonymised, and the history keeps the changes without saying who
+    made them."""
+    from maillage.agora.services import forget_person as forget_in_agora
     from maillage.participation.services import forget_person
 
     user.hosted_places.clear()
     forget_person(user)
+    forget_in_agora(user)
     user.delete()

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from maillage.accounts.mail import absolute
 from maillage.core import clock
+from maillage.core.spreadsheet import safe_cell
 from maillage.participation import ratelimit
 from maillage.places.models import Audience, Function, Place
 from maillage.places.search import FilterError
@@ -251,7 +252,7 @@ def participants_csv(request, pk):
     ):
         writer.writerow(
             [
-                _safe_cell(r.name),
+                safe_cell(r.name),
                 r.email,
                 str(labels[r.status]),
                 timezone.localtime(r.confirmed_at).strftime("%Y-%m-%d %H:%M")
@@ -261,11 +262,6 @@ def participants_csv(request, pk):
             ]
         )
     return response
-
-
-def _safe_cell(text: str) -> str:
-    """No formula injection in spreadsheets."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
 
 
 # --- feeds ---------------------------------------------------------------------------

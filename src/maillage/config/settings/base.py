@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "maillage.events",
     "maillage.journeys",
     "maillage.booking",
+    "maillage.agora",
 ]
 
 MIDDLEWARE = [
