@@ -60,6 +60,15 @@ IDEAS = [
         "L'arrêt est à dix minutes à pied en montée : difficile pour les personnes âgées "
         "qui viennent faire leurs démarches.",
         Status.PROPOSED,
+        "",
+    ),
+    (
+        "Un banc devant le café",
+        "l-atelier",
+        None,
+        "welcome",
+        "Pour attendre le bus à l'abri, et se dire bonjour.",
+        Status.PROPOSED,
         "Gérard",
     ),
     (
