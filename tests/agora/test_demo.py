@@ -30,7 +30,9 @@ def test_demo_ideas_are_examples_and_loading_twice_changes_nothing(atelier, mend
     ideas = list(Idea.objects.order_by("pk").values_list("pk", "title", "status", "on_paper"))
     assert "idée(s) d'exemple" in capsys.readouterr().out
     call_command("load_demo_agora")
-    assert list(Idea.objects.order_by("pk").values_list("pk", "title", "status", "on_paper")) == ideas
+    assert (
+        list(Idea.objects.order_by("pk").values_list("pk", "title", "status", "on_paper")) == ideas
+    )
     assert Idea.objects.filter(is_example=False).count() == 0
     assert all("(Idée d'exemple.)" in text for text in Idea.objects.values_list("text", flat=True))
     repair = Idea.objects.get(title="Un repair café un samedi par mois")

@@ -95,7 +95,9 @@ def test_an_idea_from_proposal_to_adoption(
     page = open_page(DESKTOP)
     errors = watch_errors(page)
     log_in(page, base, "basile", "/lieux/l-atelier/")
-    section = page.locator("section", has=page.get_by_role("heading", name="La parole aux habitants"))
+    section = page.locator(
+        "section", has=page.get_by_role("heading", name="La parole aux habitants")
+    )
     assert "Pas encore d'idée pour ce lieu" in section.inner_text()
     section.get_by_role("link", name="Proposer une idée").click()
     page.get_by_label("Votre idée en une phrase").fill("Un repair café un samedi par mois")
@@ -151,9 +153,9 @@ def test_an_idea_from_proposal_to_adoption(
     steps.get_by_role("link", name="Petit-déjeuner débat").wait_for()
     assert "mercredi 2 décembre 2026, 08:30" in steps.inner_text()
     moderation.get_by_label("Nouvel état").select_option(label="Adoptée")
-    moderation.get_by_label("Explication (publique ; obligatoire si l'idée n'est pas retenue)").fill(
-        "Adoptée au petit-déjeuner : premier repair café le 9 janvier."
-    )
+    moderation.get_by_label(
+        "Explication (publique ; obligatoire si l'idée n'est pas retenue)"
+    ).fill("Adoptée au petit-déjeuner : premier repair café le 9 janvier.")
     moderation.get_by_role("button", name="Changer l'état et prévenir les abonnés").click()
     host.locator(".lead .idea-status", has_text="Adoptée").wait_for()
     assert "premier repair café le 9 janvier" in host.locator(".idea-steps").inner_text()
@@ -185,3 +187,16 @@ def test_an_idea_from_proposal_to_adoption(
     assert "Adoptée" in mine.locator(".lead").inner_text()
     assert serious_violations(mine, axe_source) == []
     shot(mine, "idee-adoptee-390")
+
+    # The place's page and the commune's page show it in their agora sections.
+    mine.goto(f"{base}/lieux/l-atelier/")
+    section = mine.locator(
+        "section", has=mine.get_by_role("heading", name="La parole aux habitants")
+    )
+    assert "Un repair café un samedi par mois" in section.inner_text()
+    assert "Adoptée" in section.inner_text() and "3 soutiens" in section.inner_text()
+    assert serious_violations(mine, axe_source) == []
+    shot(mine, "lieu-390")
+    mine.goto(f"{base}/communes/48095/")
+    section = mine.locator("section", has=mine.get_by_role("heading", name="Les idées pour Mende"))
+    assert "Un repair café un samedi par mois" in section.inner_text()
