@@ -161,11 +161,12 @@ def test_a_refused_status_change_says_why(client, idea, host):
     assert "Dites pourquoi" in response.content.decode()
 
 
-def test_hidden_idea_shows_the_reason_publicly(client, idea, host):
+def test_hidden_idea_shows_the_reason_publicly(client, idea, host, members):
+    services.comment(idea, members[0], "Un commentaire sous l'idée")
     services.hide_idea(idea, host, "Hors sujet.")
     page = client.get(f"/agora/idees/{idea.pk}/").content.decode()
     assert "Idée masquée par la modération" in page and "Hors sujet." in page
-    assert "Réparer ensemble" not in page
+    assert "Réparer ensemble" not in page and "Un commentaire sous" not in page
     assert "Un repair café" not in client.get("/agora/lieux/l-atelier/").content.decode()
 
 
@@ -232,6 +233,7 @@ def test_the_poster_fits_one_page_with_a_qr_code_per_idea(client, atelier, basil
 def test_flagged_ideas_reach_their_moderators_only(client, idea, basile, host, other_host):
     services.flag(idea, make_user("gerard"), "Publicité")
     client.force_login(host)
+    assert "Idées signalées à modérer" in client.get("/agora/lieux/l-atelier/").content.decode()
     assert "Un repair café" in client.get("/agora/moderation/").content.decode()
     assert "1 signalement en attente" in client.get(f"/agora/idees/{idea.pk}/").content.decode()
     for person in (other_host, basile):

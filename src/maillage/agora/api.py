@@ -23,7 +23,7 @@ from maillage.territory.models import Commune
 
 from . import exports, services
 from .listing import SORTS, STATUS_ORDER, list_ideas, parse_listing
-from .models import TEXT_MAX, TITLE_MAX, Idea
+from .models import TEXT_MAX, TITLE_MAX, Idea, Status
 from .views import LIMITS
 
 MAX_RESULTS = 200
@@ -53,7 +53,7 @@ class TooMany(APIException):
         self.detail = {"error": "rate_limited", "message": "trop d'envois, réessayez plus tard."}
 
 
-class ErrorSerializer(serializers.Serializer):
+class AgoraErrorSerializer(serializers.Serializer):
     error = serializers.CharField(required=False)
     parameter = serializers.CharField(required=False)
     message = serializers.CharField(required=False)
@@ -68,7 +68,7 @@ def _errors(*codes: int) -> dict:
         409: "refused: `message` says why (e.g. the idea no longer takes support)",
         429: "too many actions from this person in the last hour",
     }
-    return {code: OpenApiResponse(ErrorSerializer, description=texts[code]) for code in codes}
+    return {code: OpenApiResponse(AgoraErrorSerializer, description=texts[code]) for code in codes}
 
 
 class IdeaSerializer(serializers.Serializer):
@@ -79,7 +79,7 @@ class IdeaSerializer(serializers.Serializer):
     place = serializers.CharField(allow_null=True, help_text="the place's slug")
     commune = serializers.CharField(allow_null=True, help_text="INSEE code")
     theme = serializers.CharField(allow_null=True, help_text="a function's slug")
-    status = serializers.ChoiceField(choices=STATUS_ORDER)
+    status = serializers.ChoiceField(choices=Status.choices)
     status_reason = serializers.CharField(allow_blank=True)
     debated_at = serializers.DateTimeField(allow_null=True)
     debate_url = serializers.CharField(allow_null=True)
@@ -95,8 +95,8 @@ class IdeaSerializer(serializers.Serializer):
     url = serializers.CharField()
 
 
-class StepSerializer(serializers.Serializer):
-    status = serializers.ChoiceField(choices=STATUS_ORDER)
+class IdeaStepSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=Status.choices)
     reason = serializers.CharField(allow_blank=True)
     at = serializers.DateTimeField()
     debated_at = serializers.DateTimeField(allow_null=True)
@@ -106,7 +106,7 @@ class IdeaDetailSerializer(IdeaSerializer):
     hidden_reason = serializers.CharField(
         allow_null=True, help_text="set when moderators hid the idea (its text is then empty)"
     )
-    steps = StepSerializer(many=True)
+    steps = IdeaStepSerializer(many=True)
 
 
 class IdeaInSerializer(serializers.Serializer):

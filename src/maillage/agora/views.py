@@ -200,7 +200,7 @@ def _acting(request, pk) -> Idea:
 def _login_first(view):
     def wrapper(request, pk, *args, **kwargs):
         if not request.user.is_authenticated:
-            return redirect_to_login(f"/agora/idees/{pk}/")
+            return redirect_to_login(reverse("agora:idea", args=[pk]))
         return view(request, pk, *args, **kwargs)
 
     wrapper.__name__ = view.__name__

@@ -154,6 +154,7 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Shared places of a territory: directory, mesh analysis, open data.",
     "VERSION": "0.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "ENUM_NAME_OVERRIDES": {"IdeaStatusEnum": "maillage.agora.models.Status"},
 }
 
 # Maps: Leaflet is vendored under web/static/vendor; no tile server unless one is
