@@ -33,6 +33,7 @@ demo-setup: install ## Create the SQLite database and load Lozère's real data p
 	$(BIN)/maillage load-demo-journeys
 	$(BIN)/maillage load-demo-booking
 	$(BIN)/maillage load-demo-events
+	$(BIN)/maillage load-demo-agora
 
 demo: demo-setup ## Set everything up and serve the demo on http://127.0.0.1:$(PORT)/ (with the mail worker)
 	export MAILLAGE_SITE_URL=$${MAILLAGE_SITE_URL:-http://127.0.0.1:$(PORT)}; \

@@ -18,7 +18,9 @@ from django.utils.translation import gettext_lazy as _
 # Coordinators run the network: its directory, moderation, bookings and agenda.
 # Mutual-help profiles (journeys) stay out: personal data seen only by their owners.
 # "core" is the outbox of e-mails: coordinators see failures and send them again.
-COORDINATED_APPS = frozenset({"territory", "places", "participation", "booking", "events", "core"})
+COORDINATED_APPS = frozenset(
+    {"territory", "places", "participation", "booking", "events", "core", "agora"}
+)
 COORDINATOR_EXTRA_PERMS = frozenset({"accounts.view_user"})
 
 

@@ -173,9 +173,10 @@ def export_personal_data(user: User) -> dict[str, Any]:
 @transaction.atomic
 def delete_account(user: User) -> None:
     """Delete the account: the person stops hosting their places, their claims go,
-    their proposals and flags stay without them, the history keeps the changes
-    without saying who made them (the ``MAILLAGE_FORGET_PERSON_HOOKS`` of the apps
-    above accounts), and the e-mails to them are deleted from the outbox."""
+    their proposals and flags stay without them, their ideas and comments in the
+    agora stay anonymised, the history keeps the changes without saying who made
+    them (the ``MAILLAGE_FORGET_PERSON_HOOKS`` of the apps above accounts), and the
+    e-mails to them are deleted from the outbox."""
     user.hosted_places.clear()
     for forget in _hooks("MAILLAGE_FORGET_PERSON_HOOKS"):
         forget(user)

@@ -14,6 +14,7 @@ urlpatterns = [
     path("api/", include("maillage.booking.api_urls")),
     path("api/", include("maillage.events.api_urls")),
     path("api/", include("maillage.journeys.api_urls")),
+    path("api/", include("maillage.agora.api_urls")),
     # Pages.
     path("maillage/", include("maillage.analysis.urls")),
     path("reserver/", include("maillage.booking.urls")),
@@ -23,6 +24,7 @@ urlpatterns = [
     path("trouver-mon-lieu/", include("maillage.journeys.urls")),
     path("compte/", include("maillage.accounts.urls")),
     path("contribuer/", include("maillage.participation.urls")),
+    path("agora/", include("maillage.agora.urls")),
     path("", include("maillage.web.urls")),
 ]
 

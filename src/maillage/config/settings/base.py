@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "maillage.events",
     "maillage.journeys",
     "maillage.booking",
+    "maillage.agora",
 ]
 
 MIDDLEWARE = [
@@ -181,6 +182,7 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Shared places of a territory: directory, mesh analysis, open data.",
     "VERSION": "0.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "ENUM_NAME_OVERRIDES": {"IdeaStatusEnum": "maillage.agora.models.Status"},
 }
 
 # Maps: Leaflet is vendored under web/static/vendor; no tile server unless one is
@@ -209,8 +211,14 @@ MAILLAGE_SITE_URL = env.get("MAILLAGE_SITE_URL", "http://127.0.0.1:8000")
 MAILLAGE_JOURNEY_EVENT_PROVIDERS = ["maillage.events.journeys.events_between"]
 # What the apps above accounts hold about a person (export, deletion, account page):
 # accounts calls them without importing those apps (no import loop).
-MAILLAGE_PERSONAL_DATA_PROVIDERS = ["maillage.participation.services.personal_data"]
-MAILLAGE_FORGET_PERSON_HOOKS = ["maillage.participation.services.forget_person"]
+MAILLAGE_PERSONAL_DATA_PROVIDERS = [
+    "maillage.participation.services.personal_data",
+    "maillage.agora.services.personal_data",
+]
+MAILLAGE_FORGET_PERSON_HOOKS = [
+    "maillage.participation.services.forget_person",
+    "maillage.agora.services.forget_person",
+]
 MAILLAGE_ACCOUNT_CONTEXT_PROVIDERS = ["maillage.participation.services.account_context"]
 # Who adds dated stops of mobile units to the read model of the network
 # (maillage.places.network): events at a mobile unit are its stops.
