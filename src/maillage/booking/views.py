@@ -23,7 +23,7 @@ from maillage.web.maps import map_config
 
 from . import availability, ical, occupancy, search, services
 from .forms import BlockFormSet, BookForm, ResourceForm, SearchForm, SeasonFormSet, tomorrow
-from .models import Booking, FeedToken, Resource, new_token
+from .models import Block, Booking, FeedToken, Resource, new_token
 
 
 def _ics(payload: bytes, filename: str) -> HttpResponse:
@@ -366,7 +366,12 @@ def edit_resource(request, slug, pk=None):
     resource = get_object_or_404(Resource, pk=pk, place=place) if pk else Resource(place=place)
     form = ResourceForm(request.POST or None, instance=resource)
     seasons = SeasonFormSet(request.POST or None, instance=resource, prefix="seasons")
-    blocks = BlockFormSet(request.POST or None, instance=resource, prefix="blocks")
+    blocks = BlockFormSet(
+        request.POST or None,
+        instance=resource,
+        prefix="blocks",
+        queryset=Block.objects.filter(source=None),  # busy times are the followed calendars'
+    )
     if request.method == "POST" and form.is_valid() and seasons.is_valid() and blocks.is_valid():
         with transaction.atomic():
             resource = form.save()

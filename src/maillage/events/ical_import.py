@@ -30,29 +30,22 @@ import datetime as dt
 import hashlib
 import html
 import re
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import icalendar
 from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
-from icalendar.timezone.windows_to_olson import WINDOWS_TO_OLSON
+
+from maillage.core import ical_time
 
 from . import recurrence
-from .recurrence import PARIS, RuleError, local_naive
+from .recurrence import RuleError, local_naive
 
 MAX_EVENTS = 2000
-MIN_YEAR, MAX_YEAR = 1970, 2200
 TITLE_MAX = 200
 DESCRIPTION_MAX = 5000
 UID_MAX = 500
 DEFAULT_DURATION = dt.timedelta(hours=1)  # an event with a start and no end
 # Outlook's display names of its zones, seen as TZID in some exports.
-OUTLOOK_DISPLAY_NAMES = {
-    "(UTC+01:00) Brussels, Copenhagen, Madrid, Paris": "Europe/Paris",
-    "(UTC+01:00) Amsterdam, Berlin, Bern, Rome, Stockholm, Vienna": "Europe/Berlin",
-    "(UTC) Dublin, Edinburgh, Lisbon, London": "Europe/London",
-    "(UTC+04:00) Port Louis": "Indian/Mauritius",
-}
 
 
 class CalendarError(ValueError):
@@ -98,44 +91,24 @@ class Parsed:
     warnings: list[str]
 
 
-def _zone(name: str) -> dt.tzinfo | None:
-    name = (name or "").strip().strip('"')
-    candidates = [name, WINDOWS_TO_OLSON.get(name, ""), OUTLOOK_DISPLAY_NAMES.get(name, "")]
-    for candidate in candidates:
-        if not candidate:
-            continue
-        try:
-            return ZoneInfo(candidate)
-        except (ZoneInfoNotFoundError, ValueError):
-            continue
-    return None
-
-
 class _Reader:
     def __init__(self, calendar: icalendar.Calendar):
         self.warnings: list[str] = []
-        self.floating = _zone(str(calendar.get("X-WR-TIMEZONE", ""))) or PARIS
+        self.floating = ical_time.calendar_zone(calendar)
 
     def at(self, value, tzid: str | None, *, what: str) -> tuple[dt.datetime, bool]:
         """(aware datetime in Paris, is_date) of a date or date-time value."""
-        if isinstance(value, dt.datetime):
-            if value.tzinfo is None:
-                zone = _zone(tzid) if tzid else self.floating
-                if zone is None:
-                    self.warnings.append(
-                        _("Fuseau horaire inconnu « %(tz)s » : heure lue à l'heure de Paris.")
-                        % {"tz": tzid}
-                    )
-                    zone = PARIS
-                value = recurrence.aware(value, zone)
-            moment, is_date = value, False
-        elif isinstance(value, dt.date):
-            moment, is_date = dt.datetime.combine(value, dt.time(), tzinfo=PARIS), True
-        else:
-            raise ValueError(what)
-        if not MIN_YEAR <= moment.year <= MAX_YEAR:
-            raise ValueError(what)
-        return moment.astimezone(PARIS), is_date
+        unknown: list = []
+        try:
+            result = ical_time.moment(value, tzid, floating=self.floating, unknown=unknown)
+        except ical_time.TimeError as exc:
+            raise ValueError(what) from exc
+        for name in unknown:
+            self.warnings.append(
+                _("Fuseau horaire inconnu « %(tz)s » : heure lue à l'heure de Paris.")
+                % {"tz": name}
+            )
+        return result
 
     def moment(self, prop, *, what: str) -> tuple[dt.datetime, bool]:
         """A DTSTART/DTEND/RECURRENCE-ID property as (aware datetime, is_date)."""

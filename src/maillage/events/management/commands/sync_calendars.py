@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from maillage.events.calendar_sync import refresh_all
 
@@ -25,8 +25,6 @@ class Command(BaseCommand):
 
     def handle(self, *args, older_than=None, **options):
         if older_than is not None and not 0 <= older_than <= 60 * 24 * 365:
-            from django.core.management.base import CommandError
-
             raise CommandError("--older-than : un nombre de minutes entre 0 et 525600.")
         delay = dt.timedelta(minutes=older_than) if older_than is not None else None
         results = refresh_all(older_than=delay)
