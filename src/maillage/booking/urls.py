@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.search_page, name="search"),
     path("ressource/<int:pk>/", views.resource_page, name="resource"),
     path("reseau/", views.network, name="network"),
+    path("widgets/lieux/<slug:slug>/", views.widget, name="widget"),
     path("mes-reservations/", views.mine, name="mine"),
     path("mes-reservations/nouvelle-adresse/", views.revoke_feed, name="revoke_feed"),
     path("lieu/<slug:slug>/", views.host_calendar, name="host_calendar"),

@@ -405,3 +405,12 @@ def revoke_resource_feed(request, slug, pk):
     resource.save(update_fields=["feed_token"])
     messages.success(request, "Nouvelle adresse d'agenda : l'ancienne ne fonctionne plus.")
     return redirect("booking:host_calendar", slug=slug)
+
+
+def widget(request, slug):
+    """The place's bookable resources with a booking button, for its own web site."""
+    from maillage.core.embedding import render_widget
+
+    place = get_object_or_404(Place.objects.published(), slug=slug)
+    resources = place.resources.filter(is_active=True).order_by("name")
+    return render_widget(request, place, "booking/widget.html", {"resources": resources})

@@ -10,6 +10,7 @@ urlpatterns = [
     path("rss/", feeds.UpcomingFeed(), name="rss"),
     path("atom/", feeds.UpcomingAtomFeed(), name="atom"),
     path("lieux/<slug:slug>/", views.place_agenda, name="place"),
+    path("widgets/lieux/<slug:slug>/", views.widget, name="widget"),
     path("lieux/<slug:slug>/gerer/", views.manage_place, name="manage"),
     path("lieux/<slug:slug>/nouveau/", views.event_new, name="event-new"),
     path("lieux/<slug:slug>/agendas/", calendar_views.calendars, name="calendars"),
