@@ -35,7 +35,7 @@ demo-setup: install ## Create the SQLite database and load Lozère's real data p
 	$(BIN)/maillage load-demo-events
 
 demo: demo-setup ## Set everything up and serve the demo on http://127.0.0.1:$(PORT)/
-	$(BIN)/maillage serve --port $(PORT)
+	DJANGO_SETTINGS_MODULE=maillage.config.settings.dev DJANGO_DEBUG=0 $(BIN)/maillage serve --port $(PORT)
 
 test: install ## Run the tests (SQLite unless DATABASE_URL says otherwise)
 	$(BIN)/pytest

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -25,8 +26,11 @@ pytest_plugins = [
 ]
 REPO = Path(__file__).resolve().parent.parent
 _shared = REPO.parent / "shared" / "data"
-if not os.environ.get("MAILLAGE_OPEN_DATA") and _shared.is_dir():
-    os.environ["MAILLAGE_OPEN_DATA"] = str(_shared)
+# Where the reference data is fetched from the official sources when no local
+# copy exists (a fresh machine): once, then re-used by every later run.
+FETCHED_OPEN_DATA = REPO / "var" / "open-data-reference"
+if not os.environ.get("MAILLAGE_OPEN_DATA"):
+    os.environ["MAILLAGE_OPEN_DATA"] = str(_shared if _shared.is_dir() else FETCHED_OPEN_DATA)
 
 
 # The moment every test lives in. Time is an input: the whole run travels here
@@ -55,6 +59,21 @@ def frozen_clock():
         yield traveller
 
 
+def pytest_runtest_setup(item):
+    """``@pytest.mark.tools("pdftoppm", ...)``: a test that needs programs of the system.
+
+    On a developer's machine a missing program skips the test with its name; in CI
+    (``CI`` set, as .ci/run has it) it fails: a green CI must have run everything.
+    """
+    for marker in item.iter_markers("tools"):
+        missing = [name for name in marker.args if not shutil.which(name)]
+        if missing:
+            message = f"missing programs: {', '.join(missing)} (.ci/run installs them)"
+            if os.environ.get("CI"):
+                pytest.fail(message, pytrace=False)
+            pytest.skip(message)
+
+
 def _database_is_postgres() -> bool:
     return os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://"))
 
@@ -70,12 +89,17 @@ def pytest_collection_modifyitems(config, items):
         items[:] = kept
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="session", autouse=True)
 def open_data_dir() -> Path:
-    folder = os.environ.get("MAILLAGE_OPEN_DATA")
-    if not folder or not Path(folder).is_dir():
+    """The real open data: MAILLAGE_OPEN_DATA, ../shared/data, or fetched once from the official sources."""
+    folder = Path(os.environ["MAILLAGE_OPEN_DATA"])
+    if folder == FETCHED_OPEN_DATA:
+        from maillage.opendata.reference import fetch_reference_data
+
+        fetch_reference_data(folder, say=print)
+    if not folder.is_dir():
         raise RuntimeError(
-            "Set MAILLAGE_OPEN_DATA to a folder laid out like shared/data "
+            f"MAILLAGE_OPEN_DATA={folder} is not a folder laid out like shared/data "
             "(france-services-*.csv, communes-geojson/, communes-population-cog.json)."
         )
-    return Path(folder)
+    return folder

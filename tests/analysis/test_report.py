@@ -5,15 +5,12 @@ from __future__ import annotations
 
 import io
 import re
-import shutil
 import subprocess
 
 import pytest
 from django.core.management import call_command
 
-pytestmark = pytest.mark.skipif(
-    not (shutil.which("pdftotext") and shutil.which("pdftoppm")), reason="poppler-utils missing"
-)
+pytestmark = pytest.mark.tools("pdftotext", "pdftoppm")
 
 
 def pdf_text(path) -> str:

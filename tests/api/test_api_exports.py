@@ -73,3 +73,29 @@ def test_mednum_endpoints_give_valid_lieux(client, places):
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     parsed = list(csv.DictReader(io.StringIO(response.content.decode())))
     assert tuple(parsed[0]) == S.MEDNUM_FIELDS and len(parsed) == 3
+
+
+def test_open_data_csv_exports_write_no_formula(client, places):
+    from .conftest import make_place
+
+    hostile = '=HYPERLINK("http://127.0.0.1:9/","clic")'
+    mende = places["mende"]
+    make_place(
+        hostile,
+        (44.5181, 3.5006),
+        ["digital-mediation"],
+        slug="hostile",
+        phone="+33 4 66 00 00 00",
+        type="france-services",
+        commune=mende.commune,
+        address="1 rue du Test",
+        postal_code="48000",
+        opening_hours="Mo-Fr 08:30-12:00",
+    )
+    for url in ("/api/places.csv", "/api/exports/mednum.csv"):
+        rows = list(csv.reader(io.StringIO(client.get(url).content.decode())))
+        cells = [c for row in rows for c in row]
+        assert "'" + hostile in cells, url
+        assert not any(c.startswith(("=", "@")) for c in cells), url
+    rows = list(csv.DictReader(io.StringIO(client.get("/api/places.csv").content.decode())))
+    assert any(r["phone"] == "+33 4 66 00 00 00" for r in rows)  # a phone number stays one

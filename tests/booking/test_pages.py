@@ -115,3 +115,31 @@ def test_host_shortens_the_season_and_decides(client, open_all_week, host, perso
     assert bad.status_code == 200 and bad.context["form"].errors["opening_hours"]
     client.force_login(person)
     assert client.get(f"/reserver/lieu/{open_all_week.slug}/ressource/").status_code == 403
+
+
+def test_near_any_commune_of_the_territory_typed_as_people_type_it(client, open_all_week, settings):
+    """« Près de » takes any commune of the territory (not only those with rooms), by name
+    without accents or hyphens, postal code or INSEE code; what cannot be resolved is
+    said, and the text typed stays in the field."""
+    from maillage.territory.models import Commune
+
+    settings.MAILLAGE_DEPARTEMENTS = ["48"]
+    make_resource(open_all_week)
+    Commune.objects.create(
+        code="48061", name="Florac Trois Rivières", departement="48", postal_codes=["48400"],
+        centroid_lat=44.3240, centroid_lon=3.5930,
+    )  # fmt: skip
+    Commune.objects.create(
+        code="48027", name="Le Buisson", departement="48", postal_codes=["48000"],
+        centroid_lat=44.59, centroid_lon=3.34,
+    )  # fmt: skip
+    query = {"period": "afternoon", "seats": 1, "rank": "functional"}
+    for typed in ("florac trois rivieres", "FLORAC-TROIS-RIVIÈRES", "48400", "48061", "Mende"):
+        page = client.get("/reserver/", {**query, "commune": typed})
+        assert page.context["form"].is_valid(), (typed, page.context["form"].errors)
+        assert "Salle visio" in page.content.decode()  # Mende's room is within 30 km
+    ambiguous = client.get("/reserver/", {**query, "commune": "48000"}).content.decode()
+    assert "Plusieurs communes correspondent : " in ambiguous and "Le Buisson" in ambiguous
+    unknown = client.get("/reserver/", {**query, "commune": "Atlantide"}).content.decode()
+    assert "Aucune commune du territoire ne s&#x27;appelle « Atlantide »" in unknown
+    assert 'value="Atlantide"' in unknown

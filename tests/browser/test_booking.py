@@ -11,7 +11,7 @@ from maillage.booking.models import Booking, Resource
 from maillage.places.models import Place
 from maillage.territory.models import Commune
 
-from .conftest import serious_violations
+from .conftest import DESKTOP, PHONE, screenshot, serious_violations
 
 pytestmark = pytest.mark.browser
 
@@ -63,7 +63,8 @@ def test_find_book_approve(page, live_server, mende_room, axe_source):
     room, person, host = mende_room
     log_in(page, live_server, person)
     page.goto(f"{live_server.url}/reserver/")
-    page.get_by_label("Près de").select_option(label="Mende")
+    page.get_by_label("Près de").fill("mend")
+    page.get_by_role("option", name="Mende").click()
     page.get_by_label("Quand").select_option("afternoon")
     page.get_by_label("Visioconférence").check()
     page.get_by_role("button", name="Chercher").click()
@@ -88,3 +89,35 @@ def test_find_book_approve(page, live_server, mende_room, axe_source):
     log_in(page, live_server, person)
     page.goto(f"{live_server.url}/reserver/mes-reservations/")
     assert "Confirmée" in page.locator("tr[data-booking]").inner_text()
+
+
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
+def test_the_commune_field_suggests_as_people_type(
+    open_page, live_server, lozere, axe_source, viewport
+):
+    """« Le Pont » finds Pont de Montvert (not Le Pompidou), by keyboard, and the search
+    runs near it; a screen reader hears how many communes are proposed."""
+    page = open_page(viewport)
+    page.goto(f"{live_server.url}/reserver/")
+    field = page.get_by_role("combobox", name="Près de")
+    field.press_sequentially("Le Pont", delay=30)
+    options = page.get_by_role("listbox").get_by_role("option")
+    options.first.wait_for()
+    assert options.first.inner_text().startswith("Pont de Montvert - Sud Mont Lozère")
+    assert "Le Pompidou" not in page.get_by_role("listbox").inner_text()
+    assert "proposée" in page.get_by_role("status").inner_text()
+    box = page.get_by_role("listbox").bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= viewport["width"]
+    assert serious_violations(page, axe_source) == []
+    screenshot(page, f"booking-commune-suggest-{viewport['width']}")
+    field.press("ArrowDown")
+    assert field.get_attribute("aria-activedescendant") == options.first.get_attribute("id")
+    field.press("Enter")
+    assert field.input_value() == "Pont de Montvert - Sud Mont Lozère"
+    assert not page.get_by_role("listbox").is_visible()
+    page.get_by_role("button", name="Chercher").click()
+    page.get_by_role("heading", name="ressource").first.wait_for()
+    assert page.get_by_role("combobox", name="Près de").input_value() == (
+        "Pont de Montvert - Sud Mont Lozère"
+    )
+    assert page.locator(".errorlist").count() == 0

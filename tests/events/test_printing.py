@@ -17,7 +17,7 @@ from .conftest import paris
 
 pytestmark = [
     pytest.mark.django_db,
-    pytest.mark.skipif(not shutil.which("pdftoppm"), reason="poppler-utils missing"),
+    pytest.mark.tools("pdftoppm", "pdftotext", "pdfinfo"),
 ]
 
 

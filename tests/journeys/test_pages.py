@@ -97,3 +97,49 @@ def test_mutual_help_page_opt_in_contact_accept_then_delete(client, db):
     client.post("/trouver-mon-lieu/entraide/", {"action": "delete"})
     assert not HelpProfile.objects.filter(user=roald).exists()
     assert not luc.help_requests_sent.exists()
+
+
+@pytest.fixture
+def two_helpers(client, db):
+    roald, luc = user("roald"), user("luc")
+    for person in (roald, luc):
+        client.force_login(person)
+        client.post(
+            "/trouver-mon-lieu/entraide/",
+            {
+                "action": "save",
+                "skills_offered": "design",
+                "opted_in": "on",
+                "visibility": "members",
+            },
+        )
+    return roald, luc
+
+
+@pytest.mark.parametrize("profile", ["abc", "", "1.5", "9" * 40])
+def test_contacting_a_profile_that_is_not_one_is_said_not_a_server_error(
+    client, two_helpers, profile
+):
+    page = client.post(
+        "/trouver-mon-lieu/entraide/",
+        {"action": "contact", "profile": profile, "message": "Bonjour"},
+    )
+    assert page.status_code == 400 and "Profil introuvable." in page.content.decode()
+    page = client.post("/trouver-mon-lieu/entraide/", {"action": "accept", "request": profile})
+    assert page.status_code == 400 and "Demande introuvable." in page.content.decode()
+
+
+def test_a_message_too_long_is_refused_not_cut(client, two_helpers):
+    roald, _luc = two_helpers
+    profile = HelpProfile.objects.get(user=roald)
+    page = client.post(
+        "/trouver-mon-lieu/entraide/",
+        {"action": "contact", "profile": profile.pk, "message": "x" * 100_000},
+    )
+    assert page.status_code == 400
+    assert "100000 caractères : au plus 1000" in page.content.decode()
+    assert not roald.help_requests_received.exists()
+    page = client.post(
+        "/trouver-mon-lieu/entraide/", {"action": "save", "bio": "y" * 301, "opted_in": "on"}
+    )
+    assert "au plus 300" in page.content.decode()

@@ -64,6 +64,25 @@ def test_console_script_accepts_hyphenated_command_names():
     assert result.returncode == 0, result.stderr
 
 
+def test_help_on_a_hyphenated_command_shows_that_command():
+    result = run_maillage("help", "import-communes")
+    assert result.returncode == 0, result.stderr
+    assert "--dept" in result.stdout and "Unknown command" not in result.stderr
+
+
+def test_a_command_on_a_database_never_migrated_says_to_migrate_first(tmp_path):
+    result = run_maillage(
+        "coverage",
+        "--dept",
+        "48",
+        DATABASE_URL=f"sqlite:///{tmp_path}/new.sqlite3",
+        MAILLAGE_DATA_DIR=str(tmp_path),
+    )
+    assert result.returncode == 1
+    assert "maillage migrate" in result.stderr
+    assert "Traceback" not in result.stderr and len(result.stderr.splitlines()) <= 3
+
+
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_pg_dump_backup_restores_into_a_new_database(tmp_path):

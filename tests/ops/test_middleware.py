@@ -33,3 +33,36 @@ def test_a_nul_byte_in_a_page_parameter_or_form_is_a_400(client):
 @pytest.mark.django_db
 def test_ordinary_parameters_pass(client):
     assert client.get("/api/places/?function=fablab").status_code == 200
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/communes/48%00/",
+        "/agenda/communes/48%00/",
+        "/agenda/imprimer/communes/48%00.pdf",
+        "/agenda/evenements/a%00b.ics",
+        "/reserver/agenda/a%00b.ics",
+        "/reserver/ressource/1/a%00b.ics",
+        "/agenda/inscriptions/a%00b/confirmer/",
+        "/agenda/inscriptions/a%00b/annuler/",
+        "/agenda/lettre/a%00b/confirmer/",
+        "/agenda/lettre/a%00b/desinscription/",
+        "/api/places/a%00b/",
+    ],
+)
+def test_a_nul_byte_in_the_address_is_a_400(client, url):
+    response = client.get(url)
+    assert response.status_code == 400
+    if url.startswith("/api/"):
+        assert response.json()["parameter"] == "path"
+    else:
+        assert "caractère nul" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_nul_byte_in_the_session_cookie_is_ignored(client):
+    client.cookies["sessionid"] = "abcdefgh\x00" + "i" * 23
+    response = client.get("/agenda/")
+    assert response.status_code == 200

@@ -281,3 +281,17 @@ def test_the_default_source_is_the_open_data_folder(settings, open_data_dir, tmp
     report = import_france_services(departements=["48"])
     assert report.file == str(folder / CSV) and report.created == 20
     assert Network.objects.filter(slug="france-services").count() == 1
+
+
+def test_the_command_imports_the_territory_by_default_and_all_france_when_asked(
+    csv_path, lozere, settings
+):
+    settings.MAILLAGE_DEPARTEMENTS = ["48"]
+    out = io.StringIO()
+    call_command("import_france_services", str(csv_path), stdout=out)
+    assert "20 lignes, 20 créées" in out.getvalue()
+    assert set(Place.objects.values_list("commune__departement", flat=True)) == {"48"}
+    with pytest.raises(CommandError, match="s'excluent"):
+        call_command("import_france_services", str(csv_path), "--all-france", "--dept", "48")
+    call_command("import_france_services", str(csv_path), "--all-france", stdout=out)
+    assert Place.objects.count() == 2845

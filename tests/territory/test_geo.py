@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from shapely.geometry import Point, shape
 
-from maillage.territory.geo import commune_at, find_communes, geocode, normalize
+from maillage.territory.geo import commune_at, find_communes, geocode, normalize, resolve_commune
 from maillage.territory.importers import import_communes
 from maillage.territory.models import Commune
 
@@ -96,3 +96,21 @@ def test_nothing_matches_nothing(lozere):
 def test_normalize_spells_out_saint():
     assert normalize("St-Étienne-Vallée-Française") == "saint etienne vallee francaise"
     assert normalize("Ste Énimie") == "sainte enimie"
+
+
+def test_an_article_typed_or_dropped_still_finds_the_commune(lozere):
+    found = [c.name for c in find_communes("Le Pont")]
+    assert found and found[0] == "Pont de Montvert - Sud Mont Lozère"
+    assert "Le Pompidou" not in found
+    assert find_communes("pompidou")[0].name == "Le Pompidou"
+
+
+def test_resolving_what_a_person_typed(lozere):
+    florac = resolve_commune("florac", ["48"])
+    assert florac[0].code == "48061" and florac[1] == []
+    assert resolve_commune("48061", ["48"])[0].name == "Florac Trois Rivières"  # INSEE code
+    commune, candidates = resolve_commune("48200", ["48"])  # a postal code shared by several
+    assert commune is None and len(candidates) > 1
+    assert all("48200" in c.postal_codes for c in candidates)
+    assert resolve_commune("Atlantis", ["48"]) == (None, [])
+    assert resolve_commune("mende", ["23"]) == (None, [])  # outside the territory

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 from django.conf import settings
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework.exceptions import APIException
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.permissions import AllowAny
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
+
+from maillage.core.api_errors import error_responses
 
 from . import params, services
 from . import serializers as s
@@ -28,14 +29,6 @@ DEFAULT_TIME_LIMIT = 5.0
 MAX_RECOMMEND_THRESHOLD = {"km": 100.0, "min": 120.0}
 _TRUE = {"1", "true", "yes", "on", "oui", "vrai"}
 _FALSE = {"0", "false", "no", "off", "non", "faux", ""}
-
-
-class BadAnalysisParameter(APIException):
-    status_code = 400
-    default_code = "bad_parameter"
-
-    def __init__(self, error: ParameterError):
-        self.detail = error.as_dict()
 
 
 def _one(request, name: str) -> str | None:
@@ -126,11 +119,6 @@ class AnalysisView(APIView):
     permission_classes = [AllowAny]
     renderer_classes = [JSONRenderer]
 
-    def handle_exception(self, exc):
-        if isinstance(exc, ParameterError):
-            exc = BadAnalysisParameter(exc)
-        return super().handle_exception(exc)
-
 
 COMMON_PARAMETERS = [
     OpenApiParameter(
@@ -173,7 +161,7 @@ COMMON_PARAMETERS = [
         "(détour et vitesse du milieu), avec threshold_min.",
     ),
 ]
-BAD_REQUEST = OpenApiResponse(s.AnalysisErrorSerializer, description="Paramètre invalide.")
+BAD_REQUEST = error_responses(400)[400]
 
 
 @extend_schema(

@@ -5,12 +5,13 @@ The commands print these; the report and the web page use the number formats.
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import math
 from collections.abc import Iterable, Sequence
 from typing import Any
+
+from maillage.core import csvsafe
 
 from .services import Analysis, Outcome, Scenario, threshold_key
 
@@ -249,7 +250,7 @@ def coverage_csv(a: Analysis) -> str:
         f"covered_{_tkey(a.target, unit)}",
     ]
     buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
+    w = csvsafe.writer(buf, lineterminator="\n")
     w.writerow(headers)
     for r in a.commune_rows():
         w.writerow(

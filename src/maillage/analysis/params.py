@@ -13,6 +13,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from maillage.core import params as core_params
+from maillage.core.params import ParameterError
 from maillage.mesh import PRESETS, EstimatedTime, ODMatrix, StraightLine, TravelModel
 from maillage.places.models import PlaceType
 from maillage.places.taxonomy import FAMILIES
@@ -39,18 +41,6 @@ WEEKDAY_NAMES = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "d
 _DEPT = re.compile(r"^(?:\d{2,3}|2[AB])$")
 _THRESHOLD = re.compile(r"^\s*(\d+(?:[.,]\d+)?)\s*(km|min|mn|minutes?)?\s*$", re.IGNORECASE)
 MAX_THRESHOLD = {"km": 200.0, "min": 240.0}
-
-
-class ParameterError(ValueError):
-    """A bad parameter: ``parameter`` names it, ``message`` says why (in French)."""
-
-    def __init__(self, parameter: str, message: str):
-        super().__init__(f"{parameter} : {message}")
-        self.parameter = parameter
-        self.message = message
-
-    def as_dict(self) -> dict[str, str]:
-        return {"error": "bad_parameter", "parameter": self.parameter, "message": self.message}
 
 
 def departements(values: Iterable[str] | None, parameter: str = "dept") -> list[str]:
@@ -102,15 +92,7 @@ def place_types(values: Iterable[str] | None, parameter: str = "type") -> tuple[
 def date(value: str | None, parameter: str = "date") -> dt.date | None:
     if value is None or not str(value).strip():
         return None
-    try:
-        day = dt.date.fromisoformat(str(value).strip())
-    except ValueError:
-        raise ParameterError(
-            parameter, f"une date AAAA-MM-JJ est attendue, pas « {str(value)[:30]} »."
-        ) from None
-    if not 1970 <= day.year <= 2200:
-        raise ParameterError(parameter, "la date doit être entre 1970 et 2200.")
-    return day
+    return core_params.parse_date(str(value), parameter)
 
 
 def threshold(value: str | float, parameter: str = "threshold", unit: str | None = None):

@@ -19,6 +19,7 @@ import numpy as np
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 
 from maillage.territory.models import Commune
 
@@ -260,7 +261,8 @@ def build_report(query: Query, *, add: int = 3, time_limit: float = 20.0) -> Rep
         "underserved_more": max(0, len(under) - UNDERSERVED_ROWS),
         "catch_more": max(0, len(catch) - CATCHMENT_ROWS),
         "median_catch": median_catch,
-        "map_svg": svg,
+        # built by svgmap.commune_map, which escapes every name and label it writes
+        "map_svg": mark_safe(svg),  # noqa: S308
         "map_wide": map_wide,
         "legend": legend,
         "shares": shares,

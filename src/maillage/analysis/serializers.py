@@ -10,12 +10,6 @@ from __future__ import annotations
 from rest_framework import serializers
 
 
-class AnalysisErrorSerializer(serializers.Serializer):
-    error = serializers.CharField(help_text="« bad_parameter »")
-    parameter = serializers.CharField(help_text="Le paramètre en cause.")
-    message = serializers.CharField(help_text="Pourquoi, en français.")
-
-
 class QuerySerializer(serializers.Serializer):
     departements = serializers.ListField(child=serializers.CharField(), allow_null=True)
     functions = serializers.ListField(child=serializers.CharField(), allow_null=True)

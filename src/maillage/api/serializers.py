@@ -13,16 +13,6 @@ from rest_framework import serializers
 from maillage.places.models import Fee, PlaceType, Wheelchair
 
 
-class ErrorSerializer(serializers.Serializer):
-    error = serializers.CharField(help_text="« bad_parameter »")
-    parameter = serializers.CharField(help_text="Le paramètre en cause.")
-    message = serializers.CharField(help_text="Pourquoi, en français.")
-
-
-class NotFoundSerializer(serializers.Serializer):
-    detail = serializers.CharField()
-
-
 class CommuneBriefSerializer(serializers.Serializer):
     code = serializers.CharField()
     name = serializers.CharField()

@@ -19,7 +19,7 @@ from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics
-from rest_framework.exceptions import APIException, NotFound
+from rest_framework.exceptions import NotFound
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import AllowAny
 from rest_framework.renderers import BaseRenderer, JSONRenderer
@@ -27,6 +27,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from maillage.core import clock
+from maillage.core.api_errors import BadParameter, error_responses
 from maillage.places import exports
 from maillage.places.models import (
     FunctionFamily,
@@ -45,25 +46,19 @@ from maillage.places.search import (
     parse_filter,
     search_places,
 )
+from maillage.territory.geo import find_communes
 from maillage.territory.models import Commune
 
 from . import serializers as s
 
 MAX_DEPARTEMENTS = 20
+MAX_COMMUNE_MATCHES = 50  # a name or postal code typed: the best 50 are plenty
 GEOJSON_DECIMALS = 5  # ~1 m: plenty for a base map, and a third lighter than the source
 _DEPT = re.compile(r"^(?:\d{2,3}|2[AB])$")
 _MAX_ID = 2**63 - 1
 
 
 # --------------------------------------------------------------------------- errors, helpers
-
-
-class BadParameter(APIException):
-    status_code = 400
-    default_code = "bad_parameter"
-
-    def __init__(self, parameter: str, message: str):
-        self.detail = {"error": "bad_parameter", "parameter": parameter, "message": message}
 
 
 def place_filter(request):
@@ -181,8 +176,8 @@ PLACE_PARAMETERS = [
     OpenApiParameter("q", str, description="Texte : nom, résumé, porteur, commune, code postal."),
     OpenApiParameter("dept", str, description="Code(s) de département, séparés par des virgules."),
 ]
-BAD_REQUEST = OpenApiResponse(s.ErrorSerializer, description="Paramètre invalide.")
-NOT_FOUND = OpenApiResponse(s.NotFoundSerializer, description="Introuvable.")
+BAD_REQUEST = error_responses(400)[400]
+NOT_FOUND = error_responses(404)[404]
 
 
 @extend_schema(
@@ -339,7 +334,12 @@ def commune_data(commune: Commune, with_geometry: bool) -> dict:
         OpenApiParameter(
             "dept", str, description="Code(s) de département, séparés par des virgules."
         ),
-        OpenApiParameter("q", str, description="Nom (ou début), code postal ou code INSEE."),
+        OpenApiParameter(
+            "q",
+            str,
+            description="Nom ou début du nom (accents, tirets et casse indifférents), code postal "
+            "(ou début) ou code INSEE ; les meilleures correspondances d'abord, 50 au plus.",
+        ),
         OpenApiParameter(
             "geometry", _BOOL, description="Joindre le contour GeoJSON de chaque commune."
         ),
@@ -367,7 +367,10 @@ class CommuneList(JSONErrors, generics.ListAPIView):
                 "q", "q doit être un nom ou un code postal (100 caractères au plus)."
             )
         if q:
-            queryset = queryset.search(q)
+            # The platform's one rule for "which communes does this text mean":
+            # accents, hyphens and case ignored, postal codes, best matches first.
+            found = find_communes(q, limit=MAX_COMMUNE_MATCHES, departements=codes or None)
+            queryset = found
         page = self.paginate_queryset(queryset)
         return self.get_paginated_response([commune_data(c, with_geometry) for c in page])
 

@@ -1,6 +1,30 @@
+from django import forms
 from django.contrib import admin
 
-from .models import Block, Booking, Resource, ResourcePhoto, Season
+from . import availability
+from .models import HOLDING, Block, Booking, Resource, ResourcePhoto, Season
+
+
+class BookingAdminForm(forms.ModelForm):
+    """A coordinator's booking over a taken slot is a form error (not the
+    database's IntegrityError): the same "taken"/"full" rule as the API."""
+
+    def clean(self):
+        data = super().clean()
+        resource, start, end = data.get("resource"), data.get("start"), data.get("end")
+        if resource and start and end and end > start and data.get("status") in HOLDING:
+            reasons = availability.check(
+                resource,
+                start,
+                end,
+                data.get("seats") or 1,
+                exclude=self.instance.pk,
+                rules=False,
+            )
+            taken = [r for r in reasons if r.code in {"taken", "full", "seats"}]
+            if taken:
+                raise forms.ValidationError([r.message for r in taken])
+        return data
 
 
 class SeasonInline(admin.TabularInline):
@@ -31,6 +55,8 @@ class ResourceAdmin(admin.ModelAdmin):
 @admin.register(Booking)
 class BookingAdmin(admin.ModelAdmin):
     """Saves go through the same database guards as the API (no double booking)."""
+
+    form = BookingAdminForm
 
     list_display = ["resource", "start", "end", "seats", "status", "user"]
     list_filter = ["status"]

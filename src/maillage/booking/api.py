@@ -26,6 +26,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from maillage.core import clock
+from maillage.core.api_errors import json_object
+from maillage.core.params import ParameterError
 from maillage.places.search import FilterError, parse_datetime, parse_near
 
 from . import availability, search, services
@@ -34,17 +36,29 @@ from .models import Booking, Resource
 MAX_RANGE_DAYS = 31
 
 
-class BadParameter(Exception):
-    def __init__(self, parameter: str, message: str):
-        super().__init__(message)
-        self.parameter, self.message = parameter, message
+BadParameter = ParameterError
+PURPOSE_MAX = Booking._meta.get_field("purpose").max_length
+REASON_MAX = Booking._meta.get_field("reason").max_length
 
 
-def bad(error: BadParameter) -> Response:
-    return Response(
-        {"error": "bad_parameter", "parameter": error.parameter, "message": error.message},
-        status=http.HTTP_400_BAD_REQUEST,
-    )
+def bad(error: ParameterError) -> Response:
+    return Response(error.as_dict(), status=http.HTTP_400_BAD_REQUEST)
+
+
+def _text(params, name: str, limit: int) -> str:
+    """A text parameter as sent, or a 400 when it is not text or is longer than ``limit``."""
+    value = params.get(name, "")
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise BadParameter(name, f"{name} doit être un texte.")
+    if "\x00" in value:
+        raise BadParameter(name, f"{name} ne peut contenir le caractère nul (0x00).")
+    if len(value) > limit:
+        raise BadParameter(
+            name, f"{name} : au plus {limit} caractères ({len(value)} reçus), raccourcissez-le."
+        )
+    return value
 
 
 def _datetime(params, name: str, required: bool = True) -> dt.datetime | None:
@@ -61,11 +75,13 @@ def _datetime(params, name: str, required: bool = True) -> dt.datetime | None:
 
 def _int(params, name: str, default: int, lo: int, hi: int) -> int:
     text = params.get(name)
-    if text in (None, ""):
+    if text is None or text == "":
         return default
+    if isinstance(text, bool) or (isinstance(text, float) and not text.is_integer()):
+        raise BadParameter(name, f"{name} doit être un nombre entier (reçu {text!r}).")
     try:
         value = int(text)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         raise BadParameter(name, f"{name} doit être un nombre entier.") from None
     if not lo <= value <= hi:
         raise BadParameter(name, f"{name} doit être compris entre {lo} et {hi}.")
@@ -172,12 +188,10 @@ class ResourceSearchView(APIView):
                 rank=p.get("rank", "functional"),
             )
             search.validate(query)
-        except FilterError as error:
-            return bad(BadParameter(error.field, error.message))
+        except ParameterError as error:  # FilterError too
+            return bad(error)
         except ValueError:
             return bad(BadParameter("radius_km", "radius_km doit être un nombre (km)."))
-        except BadParameter as error:
-            return bad(error)
         hits = search.find(query)
         results = []
         for hit in hits[:100]:
@@ -264,7 +278,7 @@ class BookingListView(APIView):
         responses={201: OpenApiTypes.OBJECT, 400: OpenApiTypes.OBJECT, 409: OpenApiTypes.OBJECT},
     )
     def post(self, request):
-        d = request.data
+        d = json_object(request.data)
         try:
             rid = _int(d, "resource", 0, 1, 2**63 - 1)
             if not rid:
@@ -275,12 +289,12 @@ class BookingListView(APIView):
             if repeat and repeat not in {"weekly", "monthly"}:
                 raise BadParameter("repeat", "repeat vaut weekly ou monthly.")
             count = _int(d, "count", 1, 1, services.MAX_OCCURRENCES)
+            purpose = _text(d, "purpose", PURPOSE_MAX)
         except BadParameter as error:
             return bad(error)
         resource = Resource.objects.filter(pk=rid).select_related("place").first()
         if resource is None:
             return bad(BadParameter("resource", f"Aucune ressource {rid}."))
-        purpose = str(d.get("purpose", ""))[:200]
         try:
             if repeat:
                 made = services.book_series(
@@ -318,7 +332,11 @@ class BookingActionView(APIView):
             else Booking.objects.filter(visible)
         )
         booking = get_object_or_404(qs.distinct(), pk=pk)
-        reason = str(request.data.get("reason", ""))[:300]
+        data = json_object(request.data)
+        try:
+            reason = _text(data, "reason", REASON_MAX)
+        except BadParameter as error:
+            return bad(error)
         try:
             if self.action == "approve":
                 result = [services.approve(request.user, booking)]
@@ -327,7 +345,7 @@ class BookingActionView(APIView):
             elif self.action == "checkin":
                 result = [services.check_in(request.user, booking)]
             else:
-                rest = str(request.data.get("series", "")).lower() in {"1", "true", "rest"}
+                rest = str(data.get("series", "")).lower() in {"1", "true", "rest"}
                 result = services.cancel(request.user, booking, reason, rest_of_series=rest)
         except PermissionDenied as error:
             return Response({"error": "forbidden", "message": str(error)}, status=403)

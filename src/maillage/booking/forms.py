@@ -5,12 +5,15 @@ from __future__ import annotations
 import datetime as dt
 
 from django import forms
+from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from maillage.core.params import validate_bounded_date
 from maillage.places.hours import PARIS, InvalidOpeningHours
 from maillage.places.hours import validate as validate_hours
-from maillage.territory.models import Commune
+from maillage.territory.geo import resolve_commune
+from maillage.territory.widgets import CommuneSuggestInput
 
 from .models import CHARM, EQUIPMENT, Block, Kind, Resource, Season
 
@@ -33,10 +36,19 @@ def tomorrow() -> dt.date:
 
 class SearchForm(forms.Form):
     date = forms.DateField(
-        label=_("Le"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Le"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[validate_bounded_date],
     )
     period = forms.ChoiceField(label=_("Quand"), choices=PERIODS, initial="afternoon")
-    commune = forms.ChoiceField(label=_("Près de"), required=False)
+    commune = forms.CharField(
+        label=_("Près de"),
+        required=False,
+        max_length=100,
+        help_text=_("Toute commune du territoire ; vide : tout le territoire."),
+        widget=CommuneSuggestInput(),
+    )
     near = forms.CharField(required=False, widget=forms.HiddenInput)
     seats = forms.IntegerField(
         label=_("Pour combien de personnes"), min_value=1, max_value=200, initial=1
@@ -60,14 +72,23 @@ class SearchForm(forms.Form):
         widget=forms.RadioSelect,
     )
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        communes = (
-            Commune.objects.filter(places__resources__isnull=False).distinct().order_by("name")
+    def clean_commune(self) -> str:
+        """The INSEE code of the commune typed (a name, a postal code or a code), or ""."""
+        text = self.cleaned_data.get("commune") or ""
+        if not text.strip():
+            return ""
+        commune, candidates = resolve_commune(text, settings.MAILLAGE_DEPARTEMENTS, located=True)
+        if commune is not None:
+            return commune.code
+        if candidates:
+            raise forms.ValidationError(
+                _("Plusieurs communes correspondent : %(names)s. Précisez laquelle.")
+                % {"names": ", ".join(c.name for c in candidates[:6])}
+            )
+        raise forms.ValidationError(
+            _("Aucune commune du territoire ne s'appelle « %(text)s » : vérifiez l'orthographe.")
+            % {"text": text.strip()}
         )
-        self.fields["commune"].choices = [("", _("Toute la Lozère"))] + [
-            (c.code, c.name) for c in communes
-        ]
 
     def window(self) -> tuple[dt.datetime, dt.datetime, int]:
         """(from, to, duration in minutes) of the search."""
@@ -85,7 +106,11 @@ class SearchForm(forms.Form):
 
 
 class BookForm(forms.Form):
-    date = forms.DateField(label=_("Le"), widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(
+        label=_("Le"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[validate_bounded_date],
+    )
     start = forms.TimeField(
         label=_("de"), widget=forms.TimeInput(attrs={"type": "time", "step": 300})
     )

@@ -15,6 +15,10 @@ the database refuses it (see migration ``0002_no_double_booking``):
   seats for pools.
 - SQLite: triggers with the same rules; write transactions are ``BEGIN
   IMMEDIATE`` (settings), so they run one at a time.
+
+The guards read the resource's kind and capacity, never a row's copy
+(migration ``0003_guards_read_the_resource``): bulk writes and kind or
+capacity changes are checked too.
 """
 
 from __future__ import annotations
@@ -24,8 +28,11 @@ import secrets
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from maillage.core.params import validate_bounded_date
 
 
 def new_token() -> str:
@@ -158,6 +165,45 @@ class Resource(models.Model):
     def charm_score(self) -> int:
         return 2 * len(self.charm_tags or []) + (1 if self.charm.strip() else 0)
 
+    def clean(self):
+        """Say why a change of kind or capacity is refused (the database refuses it anyway)."""
+        super().clean()
+        if self.pk is None or not self.kind or not self.capacity:
+            return
+        before = Resource.objects.filter(pk=self.pk).values("kind", "capacity").first()
+        if before is None:
+            return
+        kind_changes = (before["kind"] == Kind.DESK_POOL) != self.is_pool
+        if not kind_changes and (not self.is_pool or self.capacity >= before["capacity"]):
+            return
+        if self.is_pool and self.peak_seats() > self.capacity:
+            raise ValidationError(
+                {"capacity": _("Des réservations en cours tiennent plus de places que cela.")}
+            )
+        if not self.is_pool and self.peak_seats(whole=True) > 1:
+            raise ValidationError(
+                {
+                    "kind": _(
+                        "Des réservations en cours se chevauchent : cette ressource ne peut pas "
+                        "devenir une ressource à usage exclusif (annulez-les, ou créez une "
+                        "nouvelle ressource)."
+                    )
+                }
+            )
+
+    def peak_seats(self, *, whole: bool = False) -> int:
+        """The most seats its holding bookings hold at one instant (each counts 1 if ``whole``)."""
+        events = []
+        for start, until, seats in self.bookings.filter(status__in=HOLDING).values_list(
+            "start", "blocked_until", "seats"
+        ):
+            events += [(start, 1, 1 if whole else seats), (until, 0, -(1 if whole else seats))]
+        peak = load = 0
+        for _moment, _order, delta in sorted(events):  # an end before a start at one instant
+            load += delta
+            peak = max(peak, load)
+        return peak
+
 
 class Season(models.Model):
     """A window of the year when the resource is bookable (1 Nov → 31 Mar wraps)."""
@@ -226,8 +272,8 @@ class Block(models.Model):
     resource = models.ForeignKey(
         Resource, on_delete=models.CASCADE, related_name="blocks", verbose_name=_("ressource")
     )
-    start = models.DateTimeField(_("du"))
-    end = models.DateTimeField(_("au"))
+    start = models.DateTimeField(_("du"), validators=[validate_bounded_date])
+    end = models.DateTimeField(_("au"), validators=[validate_bounded_date])
     reason = models.CharField(_("motif"), max_length=200, blank=True)
     source = models.ForeignKey(
         BusyCalendar,
@@ -301,8 +347,8 @@ class Booking(models.Model):
         related_name="bookings",
         verbose_name=_("personne"),
     )
-    start = models.DateTimeField(_("début"), db_index=True)
-    end = models.DateTimeField(_("fin"))
+    start = models.DateTimeField(_("début"), db_index=True, validators=[validate_bounded_date])
+    end = models.DateTimeField(_("fin"), validators=[validate_bounded_date])
     blocked_until = models.DateTimeField(_("bloqué jusqu'à (fin + battement)"), editable=False)
     seats = models.PositiveIntegerField(_("places"), default=1)
     is_unit = models.BooleanField(editable=False, default=True)
@@ -340,8 +386,8 @@ class Booking(models.Model):
         return f"{self.resource} {self.start:%Y-%m-%d %H:%M} ({self.get_status_display()})"
 
     def save(self, *args, **kwargs):
-        # Derived from the resource on every path (admin, import), so the
-        # database's rules see them: the buffer and whether it is a unit.
+        # Derived from the resource; the database derives them again on every
+        # write, whatever the path (bulk writes skip save()): see migration 0003.
         resource = self.resource
         self.blocked_until = self.end + dt.timedelta(minutes=resource.buffer_minutes)
         self.is_unit = not resource.is_pool  # a unit is held whole, whatever the seats

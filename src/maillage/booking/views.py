@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 from urllib.parse import urlencode
 
@@ -16,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from maillage.core import clock
+from maillage.core import clock, csvsafe, params
 from maillage.places.models import Place
 from maillage.places.search import FilterError, parse_near
 from maillage.web.maps import map_config
@@ -82,10 +81,12 @@ def host_calendar(request, slug):
 
 def _week(request, resources) -> dict:
     """The week grid of the host's calendar: a row per resource, a cell per day."""
-    try:
-        day = dt.date.fromisoformat(request.GET.get("semaine", ""))
-    except ValueError:
-        day = timezone.localdate()
+    day = timezone.localdate()
+    if request.GET.get("semaine"):
+        try:
+            day = params.parse_date(request.GET["semaine"], "semaine")
+        except params.ParameterError as error:
+            messages.error(request, error.message)
     monday = day - dt.timedelta(days=day.weekday())
     days = [monday + dt.timedelta(days=i) for i in range(7)]
     start = dt.datetime.combine(monday, dt.time(), availability.PARIS)
@@ -300,10 +301,15 @@ def resource_page(request, pk):
 # --------------------------------------------------------------------------- network view
 
 
-def _month(text: str | None, default: dt.date) -> dt.date:
+def _month(request, name: str, default: dt.date) -> dt.date:
+    """The month ``name`` (AAAA-MM) asked for, or ``default`` with a message saying why not."""
+    text = request.GET.get(name)
+    if not text:
+        return default
     try:
-        return dt.date.fromisoformat(f"{text}-01") if text else default
-    except ValueError:
+        return params.parse_month(text, name)
+    except params.ParameterError as error:
+        messages.error(request, error.message)
         return default
 
 
@@ -312,13 +318,13 @@ def network(request):
     if not request.user.is_coordinator:
         raise PermissionDenied
     first, last = occupancy.default_period()
-    first = _month(request.GET.get("from"), first)
-    last = _month(request.GET.get("to"), last)
+    first = _month(request, "from", first)
+    last = _month(request, "to", last)
     data = occupancy.rows(first, last)
     if request.GET.get("format") == "csv":
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="occupation-ressources.csv"'
-        writer = csv.writer(response)
+        writer = csvsafe.writer(response)
         writer.writerow(
             ["mois", "lieu", "ressource", "nature", "heures_ouvertes", "heures_reservees", "taux"]
         )

@@ -6,7 +6,8 @@ from django.http import HttpResponseBadRequest, JsonResponse
 
 
 class RejectNulBytesMiddleware:
-    """Answer 400 to a parameter that contains a NUL character (0x00).
+    """Answer 400 to an address or a parameter that contains a NUL character (0x00),
+    and ignore a cookie that holds one (it runs before the session is read).
 
     PostgreSQL text cannot hold NUL, so such a value reaching a query fails
     with a DataError (a 500) on PostgreSQL while SQLite accepts it. No person
@@ -20,9 +21,15 @@ class RejectNulBytesMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        parameter = self._parameter_with_nul(request)
+        for name in [n for n, v in request.COOKIES.items() if "\x00" in n or "\x00" in v]:
+            del request.COOKIES[name]  # a garbled cookie: as if the browser had sent none
+        parameter = "path" if "\x00" in request.path else self._parameter_with_nul(request)
         if parameter is not None:
-            message = f"Le paramètre « {parameter.replace(chr(0), '')} » contient un caractère nul (0x00)."
+            message = (
+                "L'adresse contient un caractère nul (0x00)."
+                if parameter == "path"
+                else f"Le paramètre « {parameter.replace(chr(0), '')} » contient un caractère nul (0x00)."
+            )
             if request.path.startswith("/api/"):
                 return JsonResponse(
                     {"error": "bad_parameter", "parameter": parameter, "message": message},

@@ -15,7 +15,7 @@ from typing import Any
 
 from django.db.models import Q
 
-from maillage.core import clock
+from maillage.core import clock, params
 from maillage.places.models import Audience
 from maillage.places.search import FilterError, haversine_km, parse_near
 from maillage.territory.models import Commune
@@ -50,11 +50,15 @@ def _date(name: str, text: str) -> dt.date | None:
     if not text:
         return None
     try:
-        return dt.date.fromisoformat(text[:10])
+        day = dt.date.fromisoformat(text[:10])
     except ValueError:
         raise FilterError(
             name, f"{name} doit être une date AAAA-MM-JJ, par exemple 2026-12-03."
         ) from None
+    try:
+        return params.check_bounds(day, name)
+    except params.ParameterError as error:
+        raise FilterError(name, error.message) from None
 
 
 def parse_agenda_filter(params: Mapping[str, Any]) -> AgendaFilter:

@@ -17,6 +17,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from maillage.accounts.mail import absolute
+from maillage.core.api_errors import BadParameter
 from maillage.participation import ratelimit
 from maillage.places.search import FilterError
 
@@ -26,14 +27,6 @@ from .models import Event, Occurrence, Registration
 from .views import REGISTRATIONS_PER_HOUR
 
 MAX_RESULTS = 200
-
-
-class BadParameter(APIException):
-    status_code = 400
-    default_code = "bad_parameter"
-
-    def __init__(self, parameter: str, message: str):
-        self.detail = {"error": "bad_parameter", "parameter": parameter, "message": message}
 
 
 class Refused(APIException):

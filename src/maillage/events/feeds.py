@@ -140,7 +140,8 @@ def feed_events(**filters):
         .filter(**filters)
         .select_related("place__commune", "stop__commune")
         .prefetch_related(
-            "functions", Prefetch("occurrences", queryset=Occurrence.objects.order_by("start"))
+            "functions",
+            Prefetch("occurrences", queryset=Occurrence.objects.within_bounds().order_by("start")),
         )
         .distinct()
     )

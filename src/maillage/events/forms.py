@@ -6,6 +6,8 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from maillage.core.params import validate_bounded_date
+
 from .models import Event
 
 
@@ -65,16 +67,21 @@ class EventForm(forms.ModelForm):
     ]
 
     start = forms.DateTimeField(
-        label=_("Début"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+        label=_("Début"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        validators=[validate_bounded_date],
     )
     end = forms.DateTimeField(
-        label=_("Fin"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+        label=_("Fin"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        validators=[validate_bounded_date],
     )
     repeat = forms.ChoiceField(label=_("Répétition"), choices=REPEAT_CHOICES, required=False)
     until = forms.DateField(
         label=_("Jusqu'au (inclus)"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[validate_bounded_date],
     )
     rule = forms.CharField(
         label=_("Règle (si « avancé »)"),
@@ -207,10 +214,14 @@ class EventForm(forms.ModelForm):
 
 class MoveForm(forms.Form):
     start = forms.DateTimeField(
-        label=_("Nouveau début"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+        label=_("Nouveau début"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        validators=[validate_bounded_date],
     )
     end = forms.DateTimeField(
-        label=_("Nouvelle fin"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+        label=_("Nouvelle fin"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        validators=[validate_bounded_date],
     )
 
     def clean(self):

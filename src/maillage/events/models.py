@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from maillage.core import clock
+from maillage.core.params import bounded, validate_bounded_date
 from maillage.places.models import Audience, Function, MobileStop, Place, Wheelchair
 
 from . import recurrence
@@ -32,7 +33,12 @@ def new_token() -> str:
 
 class EventQuerySet(models.QuerySet):
     def published(self):
-        return self.filter(status__in=[Event.Status.SCHEDULED, Event.Status.CANCELLED])
+        return self.within_bounds().filter(
+            status__in=[Event.Status.SCHEDULED, Event.Status.CANCELLED]
+        )
+
+    def within_bounds(self):
+        return self.filter(bounded("start"))
 
 
 class Event(models.Model):
@@ -59,8 +65,8 @@ class Event(models.Model):
         Function, blank=True, related_name="events", verbose_name=_("fonctions")
     )
     audiences = models.JSONField(_("publics"), default=list, blank=True)
-    start = models.DateTimeField(_("début"))
-    end = models.DateTimeField(_("fin"))
+    start = models.DateTimeField(_("début"), validators=[validate_bounded_date])
+    end = models.DateTimeField(_("fin"), validators=[validate_bounded_date])
     recurrence_rule = models.CharField(
         _("récurrence (règle RFC 5545)"),
         max_length=300,
@@ -237,7 +243,13 @@ class CalendarSubscription(models.Model):
 
 class OccurrenceQuerySet(models.QuerySet):
     def visible(self):
-        return self.filter(event__status__in=[Event.Status.SCHEDULED, Event.Status.CANCELLED])
+        return self.within_bounds().filter(
+            bounded("event__start"),
+            event__status__in=[Event.Status.SCHEDULED, Event.Status.CANCELLED],
+        )
+
+    def within_bounds(self):
+        return self.filter(bounded("start"))
 
     def upcoming(self, now=None):
         return self.filter(end__gte=now or clock.now())
@@ -258,8 +270,8 @@ class Occurrence(models.Model):
         Event, on_delete=models.CASCADE, related_name="occurrences", verbose_name=_("événement")
     )
     original_start = models.DateTimeField(_("début prévu par la règle"))
-    start = models.DateTimeField(_("début"), db_index=True)
-    end = models.DateTimeField(_("fin"))
+    start = models.DateTimeField(_("début"), db_index=True, validators=[validate_bounded_date])
+    end = models.DateTimeField(_("fin"), validators=[validate_bounded_date])
     status = models.CharField(
         _("statut"), max_length=20, choices=Status.choices, default=Status.SCHEDULED
     )

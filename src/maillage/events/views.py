@@ -3,13 +3,11 @@ of its dates with registration; the host's participant list; the feeds."""
 
 from __future__ import annotations
 
-import csv
-import json
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -18,7 +16,8 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from maillage.accounts.mail import absolute
-from maillage.core import clock
+from maillage.core import clock, csvsafe
+from maillage.core.html import json_ld_script
 from maillage.participation import ratelimit
 from maillage.places.models import Audience, Function, Place
 from maillage.places.search import FilterError
@@ -109,7 +108,7 @@ def event(request, slug):
         {
             "event": ev,
             "occurrences": upcoming,
-            "jsonld": json.dumps(jsonld.event_jsonld(ev, upcoming, request), ensure_ascii=False),
+            "jsonld": json_ld_script(jsonld.event_jsonld(ev, upcoming, request)),
             "can_edit": request.user.is_authenticated and request.user.can_edit_place(ev.place),
         },
     )
@@ -126,7 +125,7 @@ def occurrence(request, slug, pk):
             "occurrence": occ,
             "form": RegistrationForm(),
             "open": _registration_open(occ),
-            "jsonld": json.dumps(jsonld.event_jsonld(ev, [occ], request), ensure_ascii=False),
+            "jsonld": json_ld_script(jsonld.event_jsonld(ev, [occ], request)),
             "can_edit": request.user.is_authenticated and request.user.can_edit_place(ev.place),
         },
     )
@@ -243,7 +242,7 @@ def participants_csv(request, pk):
         f'attachment; filename="participants-{occ.event.slug}-{stamp}.csv"'
     )
     response.write("\ufeff")  # spreadsheets read UTF-8 with a BOM
-    writer = csv.writer(response, delimiter=";")
+    writer = csvsafe.writer(response, delimiter=";")
     writer.writerow(["nom", "e-mail", "statut", "confirmée le", "présence"])
     labels = dict(Registration.Status.choices)
     for r in occ.registrations.exclude(status=Registration.Status.CANCELLED).order_by(
@@ -251,7 +250,7 @@ def participants_csv(request, pk):
     ):
         writer.writerow(
             [
-                _safe_cell(r.name),
+                r.name,
                 r.email,
                 str(labels[r.status]),
                 timezone.localtime(r.confirmed_at).strftime("%Y-%m-%d %H:%M")
@@ -261,11 +260,6 @@ def participants_csv(request, pk):
             ]
         )
     return response
-
-
-def _safe_cell(text: str) -> str:
-    """No formula injection in spreadsheets."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
 
 
 # --- feeds ---------------------------------------------------------------------------
@@ -399,7 +393,12 @@ def _editable_place(request, slug) -> Place:
 @login_required
 def manage_place(request, slug):
     place = _editable_place(request, slug)
-    events = Event.objects.filter(place=place).prefetch_related("occurrences").order_by("-start")
+    events = (
+        Event.objects.within_bounds()
+        .filter(place=place)
+        .prefetch_related(Prefetch("occurrences", Occurrence.objects.within_bounds()))
+        .order_by("-start")
+    )
     return render(request, "events/manage.html", {"place": place, "events": events})
 
 

@@ -8,23 +8,13 @@ from __future__ import annotations
 
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
-from rest_framework.exceptions import APIException
 from rest_framework.permissions import AllowAny
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from . import engine, services
-from .engine import OrientationError
 from .needs import NEED_SLUGS, NEEDS
-
-
-class BadOrientationParameter(APIException):
-    status_code = 400
-    default_code = "bad_parameter"
-
-    def __init__(self, error: OrientationError):
-        self.detail = {"error": "bad_parameter", "parameter": error.field, "message": error.message}
 
 
 class StepSerializer(serializers.Serializer):
@@ -141,10 +131,8 @@ class OrientationView(APIView):
     renderer_classes = [JSONRenderer]
 
     def get(self, request):
-        try:
-            query, commune = services.parse_query(request.query_params)
-        except OrientationError as error:
-            raise BadOrientationParameter(error) from None
+        # a bad parameter (OrientationError) is a 400 in the API's one error shape
+        query, commune = services.parse_query(request.query_params)
         journey = services.orientation(query)
         return Response(journey_data(journey, commune))
 

@@ -42,6 +42,7 @@ import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from maillage.core.params import ParameterError
 from maillage.places import hours
 
 from .needs import NEEDS_BY_SLUG, PUBLIC_TYPES, Need
@@ -88,13 +89,8 @@ _MONTHS = (
 _AGE_AUDIENCES = {"young": "young", "students": "young", "seniors": "senior"}
 
 
-class OrientationError(ValueError):
+class OrientationError(ParameterError):
     """A bad query: ``field`` names the parameter, ``message`` says why (in French)."""
-
-    def __init__(self, field: str, message: str):
-        super().__init__(f"{field}: {message}")
-        self.field = field
-        self.message = message
 
 
 # --------------------------------------------------------------------------- input

@@ -78,8 +78,8 @@ def parse_query(params: Mapping) -> tuple[Query, Commune | None]:
             raise OrientationError(
                 "free_at", "une date et heure ISO est attendue (2026-12-01T14:30)."
             ) from None
-        if not 1970 <= free_at.year <= 2200:
-            raise OrientationError("free_at", "date hors limites.")
+        if not params.in_bounds(free_at):
+            raise OrientationError("free_at", "free_at doit tomber entre 1970 et 2200.")
         free_at = hours._aware(free_at)
     query = Query(tuple(needs), home, mobility, free_at, age_group)
     return query, commune
@@ -323,6 +323,11 @@ def request_contact(sender, recipient, message: str):
     message = message.strip()
     if not message:
         raise InvalidAction("Écrivez un petit message.")
+    limit = ContactRequest._meta.get_field("message").max_length
+    if len(message) > limit:
+        raise InvalidAction(
+            f"Votre message fait {len(message)} caractères : au plus {limit}, raccourcissez-le."
+        )
     since = clock.now() - dt_.timedelta(days=1)
     if (
         ContactRequest.objects.filter(sender=sender, created_at__gte=since).count()
@@ -333,9 +338,7 @@ def request_contact(sender, recipient, message: str):
         sender=sender, recipient=recipient, status=ContactRequest.Status.PENDING
     ).exists():
         raise InvalidAction("Une demande attend déjà sa réponse.")
-    request = ContactRequest.objects.create(
-        sender=sender, recipient=recipient, message=message[:1000]
-    )
+    request = ContactRequest.objects.create(sender=sender, recipient=recipient, message=message)
     send_templated([recipient.email], "journeys/email/contact_request", {"request": request})
     return request
 

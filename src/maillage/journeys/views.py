@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from maillage.places import hours
-from maillage.territory.geo import find_communes, normalize
+from maillage.territory.geo import geocode, resolve_commune
 from maillage.territory.models import Commune
 
 from . import engine, services
@@ -86,13 +86,10 @@ def wizard(request):
         where = params.get("lieu", "").strip()[:100]
         context["lieu"] = where
         if where:
-            found = find_communes(where, limit=8, departements=settings.MAILLAGE_DEPARTEMENTS)
-            found = [c for c in found if c.centroid_lat is not None]
-            if len(found) == 1 or (found and normalize(found[0].name) == normalize(where)):
-                commune = found[0]
-            elif found:
+            commune, found = resolve_commune(where, settings.MAILLAGE_DEPARTEMENTS, located=True)
+            if commune is None and found:
                 context["commune_choices"] = found
-            else:
+            elif commune is None:
                 context["errors"].append(
                     _(
                         "Nous ne trouvons pas « %(lieu)s » : essayez le nom de la commune ou son code postal."
@@ -239,6 +236,24 @@ def referral_network(request):
 # --------------------------------------------------------------------------- mutual help
 
 
+def _pk(value: str | None, what: str) -> int:
+    """An identifier sent by the page's own buttons; anything else is refused plainly."""
+    if value is None or not value.isdigit() or len(value) > 18:
+        raise services.InvalidAction(f"{what} introuvable.")
+    return int(value)
+
+
+def _bio(text: str) -> str:
+    from .models import HelpProfile
+
+    limit = HelpProfile._meta.get_field("bio").max_length
+    if len(text) > limit:
+        raise services.InvalidAction(
+            f"« En quelques mots » fait {len(text)} caractères : au plus {limit}, raccourcissez-le."
+        )
+    return text
+
+
 def _split(text: str) -> list[str]:
     return [part for part in (text or "").replace(";", ",").split(",") if part.strip()]
 
@@ -256,8 +271,7 @@ def mutual_help(request):
                 commune = None
                 where = request.POST.get("lieu", "").strip()[:100]
                 if where:
-                    found = find_communes(where, limit=1)
-                    commune = found[0] if found else None
+                    commune = geocode(where, settings.MAILLAGE_DEPARTEMENTS)
                 services.save_help_profile(
                     user,
                     opted_in=request.POST.get("opted_in") == "on",
@@ -268,7 +282,7 @@ def mutual_help(request):
                     skills_sought=_split(request.POST.get("skills_sought", "")),
                     mentoring=request.POST.get("mentoring") == "on",
                     peer_learning=request.POST.get("peer_learning") == "on",
-                    bio=request.POST.get("bio", "")[:300],
+                    bio=_bio(request.POST.get("bio", "")),
                     commune=commune,
                 )
                 messages.success(request, _("Votre profil d'entraide est enregistré."))
@@ -279,11 +293,15 @@ def mutual_help(request):
                 services.delete_help_profile(user)
                 messages.success(request, _("Votre profil et vos demandes sont supprimés."))
             elif action == "contact":
-                recipient = get_object_or_404(HelpProfile, pk=request.POST.get("profile")).user
+                recipient = get_object_or_404(
+                    HelpProfile, pk=_pk(request.POST.get("profile"), _("Profil"))
+                ).user
                 services.request_contact(user, recipient, request.POST.get("message", ""))
                 messages.success(request, _("Votre demande est transmise."))
             elif action in ("accept", "decline"):
-                contact = get_object_or_404(ContactRequest, pk=request.POST.get("request"))
+                contact = get_object_or_404(
+                    ContactRequest, pk=_pk(request.POST.get("request"), _("Demande"))
+                )
                 services.answer_contact(contact, by=user, accept=action == "accept")
             else:
                 errors.append(_("Action inconnue."))

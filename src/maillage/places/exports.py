@@ -10,7 +10,6 @@ filters of the directory. The schemas' rules and vocabularies are data in
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 import json
@@ -22,7 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
-from maillage.core import clock, phones
+from maillage.core import clock, csvsafe, phones
 from maillage.territory.models import Commune
 
 from . import hours
@@ -407,7 +406,7 @@ def iter_csv(
     now = now or clock.now()
     url_for = url_for or url_builder()
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, lineterminator="\n")
+    writer = csvsafe.dict_writer(buffer, CSV_COLUMNS, lineterminator="\n")
     writer.writeheader()
     for hit in hits:
         writer.writerow(csv_row(hit, now, url_for))
@@ -709,7 +708,7 @@ def mednum_lieux(
 
 def iter_mednum_csv(rows: Iterable[dict]) -> Iterator[str]:
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=S.MEDNUM_FIELDS, lineterminator="\n")
+    writer = csvsafe.dict_writer(buffer, S.MEDNUM_FIELDS, lineterminator="\n")
     writer.writeheader()
     for row in rows:
         writer.writerow(row)

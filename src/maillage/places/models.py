@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from maillage.core import clock
+from maillage.core.params import validate_bounded_date
 
 from . import hours
 
@@ -395,8 +396,8 @@ class Closure(models.Model):
     place = models.ForeignKey(
         Place, on_delete=models.CASCADE, related_name="closures", verbose_name=_("lieu")
     )
-    start_date = models.DateField(_("du"))
-    end_date = models.DateField(_("au (inclus)"))
+    start_date = models.DateField(_("du"), validators=[validate_bounded_date])
+    end_date = models.DateField(_("au (inclus)"), validators=[validate_bounded_date])
     reason = models.CharField(_("motif"), max_length=200, blank=True)
 
     history = HistoricalRecords()
@@ -423,8 +424,8 @@ class Notice(models.Model):
         Place, on_delete=models.CASCADE, related_name="notices", verbose_name=_("lieu")
     )
     message = models.CharField(_("message"), max_length=300)
-    starts_on = models.DateField(_("à partir du"))
-    ends_on = models.DateField(_("jusqu'au (inclus)"))
+    starts_on = models.DateField(_("à partir du"), validators=[validate_bounded_date])
+    ends_on = models.DateField(_("jusqu'au (inclus)"), validators=[validate_bounded_date])
 
     history = HistoricalRecords()
 

@@ -51,7 +51,8 @@ from typing import Any, overload
 import numpy as np
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
-from maillage.core import clock
+from maillage.core import clock, params
+from maillage.core.params import ParameterError
 
 from . import hours
 from .models import Closure, Fee, MobileStop, Place, PlaceFunction, PlaceType, Wheelchair
@@ -60,7 +61,6 @@ from .taxonomy import FAMILIES
 EARTH_RADIUS_KM = 6371.0088  # mean Earth radius (IUGG)
 MAX_RADIUS_KM = 1000.0
 MAX_Q_LENGTH = 200
-MIN_YEAR, MAX_YEAR = 1970, 2200  # open_at beyond these is a mistake (and upsets date libraries)
 
 FUNCTION_SLUGS: frozenset[str] = frozenset(f[0] for fam in FAMILIES for f in fam[3])
 FAMILY_SLUGS: frozenset[str] = frozenset(fam[0] for fam in FAMILIES)
@@ -75,16 +75,8 @@ _FALSE = {"0", "false", "no", "off", "non", "faux"}
 _INSEE = re.compile(r"^(?:\d{5}|2[AB]\d{3})$")
 
 
-class FilterError(ValueError):
+class FilterError(ParameterError):
     """A bad search parameter: ``field`` names it, ``message`` says why (in French)."""
-
-    def __init__(self, field: str, message: str):
-        super().__init__(f"{field}: {message}")
-        self.field = field
-        self.message = message
-
-    def as_dict(self) -> dict[str, str]:
-        return {"parameter": self.field, "message": self.message}
 
 
 @dataclass
@@ -216,18 +208,12 @@ def parse_near(text: str, name: str = "near") -> tuple[float, float]:
 
 
 def parse_datetime(name: str, text: str) -> dt.datetime:
-    """ISO 8601 (``2026-11-26T10:30``, ``...+01:00``, ``...Z``); naive means Europe/Paris."""
+    """ISO 8601 (``2026-11-26T10:30``, ``...+01:00``, ``...Z``), years 1970 to 2200;
+    naive means Europe/Paris."""
     try:
-        moment = dt.datetime.fromisoformat(text.replace(" ", "T", 1) if "T" not in text else text)
-    except ValueError:
-        raise FilterError(
-            name,
-            f"{name} doit être une date et heure ISO 8601, par exemple 2026-11-26T10:30 "
-            f"(heure de Paris) ou 2026-11-26T10:30+01:00 (reçu « {text[:40]} »).",
-        ) from None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=hours.PARIS)
-    return moment
+        return params.parse_datetime(text, name)
+    except ParameterError as error:
+        raise FilterError(error.parameter, error.message) from None
 
 
 def parse_filter(params: Mapping[str, Any]) -> PlaceFilter:
@@ -301,8 +287,6 @@ def parse_filter(params: Mapping[str, Any]) -> PlaceFilter:
     open_at = _single(params, "open_at")
     if open_at is not None:
         f.open_at = parse_datetime("open_at", open_at)
-        if not MIN_YEAR <= f.open_at.year <= MAX_YEAR:
-            raise FilterError("open_at", f"open_at doit tomber entre {MIN_YEAR} et {MAX_YEAR}.")
     f.open_now = bool(parse_bool("open_now", _single(params, "open_now")))
     if f.open_now and f.open_at is not None:
         raise FilterError("open_now", "open_now et open_at ne peuvent être donnés ensemble.")

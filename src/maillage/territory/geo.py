@@ -51,6 +51,9 @@ def normalize(text: str) -> str:
     return " ".join(words)
 
 
+_ARTICLE = re.compile(r"^(?:le|la|les|l) ")
+
+
 def _rank(query: str, name: str) -> int | None:
     if name == query:
         return 0
@@ -60,6 +63,13 @@ def _rank(query: str, name: str) -> int | None:
         return 2
     if query in name:
         return 3
+    # « Le Pont… » for « Pont de Montvert - Sud Mont Lozère »: people add or drop
+    # the article; a match without it comes after every match with it.
+    bare_query, bare_name = _ARTICLE.sub("", query), _ARTICLE.sub("", name)
+    if (bare_query, bare_name) != (query, name) and bare_query:
+        rank = _rank(bare_query, bare_name)
+        if rank is not None:
+            return 4 + rank
     return None
 
 
@@ -95,6 +105,40 @@ def find_communes(text: str, limit: int = 10, departements=None) -> list[Commune
     codes = [code for *_rest, code in ranked[:limit]]
     found = Commune.objects.in_bulk(codes)
     return [found[c] for c in codes]
+
+
+def resolve_commune(
+    text: str, departements=None, *, limit: int = 8, located: bool = False
+) -> tuple[Commune | None, list[Commune]]:
+    """The commune a person means by ``text``: ``(commune, [])``, or ``(None, candidates)``.
+
+    The one rule every form follows: an INSEE code (that is not also a postal
+    code) designates its commune; otherwise :func:`find_communes`, and the commune
+    is found when there is one candidate or one whose name is the text (without
+    accents, hyphens, case). ``located``: only communes with a centroid (those a
+    distance can be measured from).
+    """
+    text = (text or "").strip()[:100]
+    if not text:
+        return None, []
+    if len(text) == 5 and text[:2].isalnum() and text[2:].isdigit():
+        rows = Commune.objects.filter(code=text.upper())
+        if departements:
+            rows = rows.in_departements(departements)
+        by_code = rows.first()
+        if by_code and text not in (by_code.postal_codes or []):
+            if not located or by_code.centroid_lat is not None:
+                return by_code, []
+    candidates = find_communes(text, limit=limit, departements=departements)
+    if located:
+        candidates = [c for c in candidates if c.centroid_lat is not None]
+    if len(candidates) == 1:
+        return candidates[0], []
+    wanted = normalize(text)
+    exact = [c for c in candidates if normalize(c.name) == wanted]
+    if len(exact) == 1:
+        return exact[0], []
+    return None, exact or candidates
 
 
 def geocode(text: str, departements=None) -> Commune | None:

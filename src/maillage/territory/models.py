@@ -18,13 +18,6 @@ class CommuneQuerySet(models.QuerySet):
     def containing_bbox(self, lat: float, lon: float):
         return self.filter(min_lat__lte=lat, max_lat__gte=lat, min_lon__lte=lon, max_lon__gte=lon)
 
-    def search(self, text: str):
-        """By name (accents and case as typed are tolerated by icontains) or postal code."""
-        text = text.strip()
-        if text.isdigit():
-            return self.filter(models.Q(postal_codes__icontains=text) | models.Q(code=text))
-        return self.filter(name__icontains=text)
-
 
 class Commune(models.Model):
     code = models.CharField(_("code INSEE"), max_length=5, primary_key=True)

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from maillage.places.search import FilterError, PlaceFilter, parse_filter
-from maillage.territory.geo import find_communes, normalize
+from maillage.territory.geo import resolve_commune
 from maillage.territory.models import Commune
 
 RADIUS_CHOICES = (5, 10, 20, 30, 50)
@@ -93,22 +93,7 @@ class SearchForm:
 
 def find_commune(text: str) -> tuple[Commune | None, list[Commune]]:
     """(the commune, []) when ``text`` designates one; (None, candidates) otherwise."""
-    text = text.strip()
-    if not text:
-        return None, []
-    departements = settings.MAILLAGE_DEPARTEMENTS
-    if len(text) == 5 and text.isdigit():
-        by_code = Commune.objects.in_departements(departements).filter(code=text).first()
-        if by_code and text not in (by_code.postal_codes or []):
-            return by_code, []  # an INSEE code, not a postal code
-    candidates = find_communes(text, limit=MAX_COMMUNE_CHOICES, departements=departements)
-    if len(candidates) == 1:
-        return candidates[0], []
-    wanted = normalize(text)
-    exact = [c for c in candidates if normalize(c.name) == wanted]
-    if len(exact) == 1:
-        return exact[0], []
-    return None, exact or candidates
+    return resolve_commune(text, settings.MAILLAGE_DEPARTEMENTS, limit=MAX_COMMUNE_CHOICES)
 
 
 def _as_params(values: QueryDict, form: SearchForm) -> QueryDict:

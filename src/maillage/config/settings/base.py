@@ -46,10 +46,11 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # before the session: a NUL byte in the session cookie never reaches the database
+    "maillage.config.middleware.RejectNulBytesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
-    "maillage.config.middleware.RejectNulBytesMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -142,7 +143,14 @@ DEFAULT_FROM_EMAIL = env.get("DEFAULT_FROM_EMAIL", "Maillage <ne-pas-repondre@ma
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 REST_FRAMEWORK = {
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # one error shape and its documentation for every API (maillage.core.api_errors)
+    "DEFAULT_SCHEMA_CLASS": "maillage.core.api_errors.ErrorSchema",
+    "EXCEPTION_HANDLER": "maillage.core.api_errors.exception_handler",
+    "DEFAULT_PARSER_CLASSES": [
+        "maillage.core.parsers.SafeJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],

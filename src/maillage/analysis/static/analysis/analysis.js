@@ -30,6 +30,13 @@
 
   function ceilTenth(x) { return Math.ceil(Math.round(x * 1e6) / 1e5) / 10; }
 
+  // Leaflet reads a string tooltip as HTML: names always go in as text nodes.
+  function text(value) {
+    var node = document.createElement("span");
+    node.textContent = value;
+    return node;
+  }
+
   function tooltip(name, row, data, labels) {
     var box = document.createElement("div");
     var title = document.createElement("strong");
@@ -74,13 +81,13 @@
         radius: p.stop ? 4 : 5, weight: 2, color: p.stop ? "#111111" : "#ffffff",
         fillColor: p.stop ? "#ffffff" : "#111111", fillOpacity: 1, keyboard: false,
       });
-      m.bindTooltip(p.name + (p.stop ? " (" + labels.stop + ")" : ""), { direction: "top" });
+      m.bindTooltip(text(p.name + (p.stop ? " (" + labels.stop + ")" : "")), { direction: "top" });
       marks.addLayer(m);
     });
     (data.new || []).forEach(function (p) {
       var icon = L.divIcon({ html: "★", className: "analysis-star", iconSize: [28, 28], iconAnchor: [14, 14] });
       var m = L.marker([p.lat, p.lon], { icon: icon, title: labels.newSite + " : " + p.name, keyboard: true });
-      m.bindTooltip(labels.newSite + " : " + p.name + " (+" + fr(p.gain) + " " + labels.gain + ")", { direction: "top" });
+      m.bindTooltip(text(labels.newSite + " : " + p.name + " (+" + fr(p.gain) + " " + labels.gain + ")"), { direction: "top" });
       marks.addLayer(m);
     });
 

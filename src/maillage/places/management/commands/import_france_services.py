@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from maillage.opendata import DataError, DownloadError
@@ -30,7 +31,13 @@ class Command(BaseCommand):
             action="append",
             dest="departements",
             metavar="CODE",
-            help="n'importer que ce département (à répéter ; défaut : toute la France)",
+            help="département à importer, à répéter (défaut : le territoire, MAILLAGE_DEPARTEMENTS, "
+            f"actuellement {','.join(settings.MAILLAGE_DEPARTEMENTS)})",
+        )
+        parser.add_argument(
+            "--all-france",
+            action="store_true",
+            help="importer toute la France (au lieu du seul territoire)",
         )
         parser.add_argument(
             "--as-of",
@@ -42,11 +49,15 @@ class Command(BaseCommand):
             "--refresh", action="store_true", help="télécharger à nouveau la source"
         )
 
-    def handle(self, *args, source, departements, as_of, refresh, **options):
+    def handle(self, *args, source, departements, all_france, as_of, refresh, **options):
+        if all_france and departements:
+            raise CommandError("--all-france et --dept s'excluent : choisissez l'un ou l'autre.")
+        # The territory by default, as every other command; all of France when asked.
+        scope = None if all_france else (departements or list(settings.MAILLAGE_DEPARTEMENTS))
         try:
             report = import_france_services(
                 source,
-                departements or None,
+                scope,
                 as_of=as_of,
                 refresh=refresh,
                 progress=None if options["verbosity"] > 0 else False,

@@ -1,4 +1,11 @@
-"""Serve the platform with gunicorn (static files by whitenoise, in the same process)."""
+"""Serve the platform with gunicorn (static files by whitenoise, in the same process).
+
+Production settings unless DJANGO_SETTINGS_MODULE says otherwise (see
+``maillage.cli``); refuses to serve with DEBUG on unless ``--debug`` is given.
+No gunicorn control socket unless ``--control-socket PATH`` names one: gunicorn's
+default is one path per user ($XDG_RUNTIME_DIR/gunicorn.ctl), which every
+instance on a machine would share.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +13,7 @@ import os
 
 from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 
 class Command(BaseCommand):
@@ -23,9 +30,37 @@ class Command(BaseCommand):
         )
         parser.add_argument("--threads", type=int, default=1)
         parser.add_argument("--no-collectstatic", action="store_true")
+        parser.add_argument(
+            "--control-socket",
+            default="",
+            metavar="PATH",
+            help="gunicorn control socket of this instance (default: none)",
+        )
+        parser.add_argument(
+            "--debug",
+            action="store_true",
+            help="serve even with DEBUG on (development only: visitors would see tracebacks)",
+        )
 
-    def handle(self, *args, host, port, workers, threads, no_collectstatic, **options):
+    def handle(
+        self,
+        *args,
+        host,
+        port,
+        workers,
+        threads,
+        no_collectstatic,
+        control_socket,
+        debug,
+        **options,
+    ):
         from gunicorn.app.base import BaseApplication
+
+        if settings.DEBUG and not debug:
+            raise CommandError(
+                "DEBUG is on: visitors would see tracebacks. Serve with production settings "
+                "(the default), set DJANGO_DEBUG=0, or pass --debug on a development machine."
+            )
 
         if not no_collectstatic and not getattr(settings, "WHITENOISE_USE_FINDERS", False):
             call_command("collectstatic", interactive=False, verbosity=0)
@@ -38,6 +73,10 @@ class Command(BaseCommand):
                 self.cfg.set("threads", threads)
                 self.cfg.set("accesslog", None)
                 self.cfg.set("graceful_timeout", 5)
+                if control_socket:
+                    self.cfg.set("control_socket", control_socket)
+                else:
+                    self.cfg.set("control_socket_disable", True)
 
             def load(self):
                 return application

@@ -197,7 +197,7 @@
             onEachFeature: function (feature, layer) {
               var p = feature.properties || {};
               var commune = { code: p.code || p.insee || "", name: p.name || p.nom || "" };
-              if (commune.name) layer.bindTooltip(commune.name, { sticky: true, direction: "top" });
+              if (commune.name) layer.bindTooltip(el("span", null, commune.name), { sticky: true, direction: "top" });
               if (commune.code) communeLayers[commune.code] = layer;
               layer.on("click", function (e) { pointPopup(e.latlng, commune); });
             },

@@ -8,8 +8,8 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('events', '0002_newsletter'),
-        ('places', '0004_notice_history'),
+        ('events', '0003_bounded_dates'),
+        ('places', '0005_bounded_dates'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

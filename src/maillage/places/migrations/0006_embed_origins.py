@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('places', '0004_notice_history'),
+        ('places', '0005_bounded_dates'),
     ]
 
     operations = [

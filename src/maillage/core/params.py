@@ -1,0 +1,113 @@
+"""Reading what a person or an API client sends: one error, bounded dates.
+
+Every date the platform accepts from outside (a form, a query parameter, a JSON
+body) falls between :data:`MIN_YEAR` and :data:`MAX_YEAR`. Beyond them a date
+is a mistake, and it breaks things far from where it was typed: year 1 stored
+by PostgreSQL as 1 BC, timezone conversions overflowing, calendar feeds
+failing for everyone. A bad value is a :class:`ParameterError` naming the
+parameter and saying why in French; the API turns it into a 400
+(:mod:`maillage.core.api_errors`), forms into a field error.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TypeVar
+
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+
+from .clock import PARIS
+
+MIN_YEAR, MAX_YEAR = 1970, 2200
+_D = TypeVar("_D", dt.date, dt.datetime)
+
+
+class ParameterError(ValueError):
+    """A bad parameter: ``parameter`` names it, ``message`` says why (in French)."""
+
+    def __init__(self, parameter: str, message: str):
+        super().__init__(f"{parameter} : {message}")
+        self.parameter = parameter
+        self.message = message
+
+    @property
+    def field(self) -> str:
+        return self.parameter
+
+    def as_dict(self) -> dict[str, str]:
+        return {"error": "bad_parameter", "parameter": self.parameter, "message": self.message}
+
+
+def year_message() -> str:
+    return f"la date doit tomber entre {MIN_YEAR} et {MAX_YEAR}."
+
+
+def in_bounds(value: dt.date | dt.datetime) -> bool:
+    return MIN_YEAR <= value.year <= MAX_YEAR
+
+
+def check_bounds(value: _D, parameter: str) -> _D:
+    """``value`` if its year is within the platform's bounds, else a ParameterError."""
+    if not in_bounds(value):
+        raise ParameterError(parameter, f"{parameter} doit tomber entre {MIN_YEAR} et {MAX_YEAR}.")
+    return value
+
+
+def bounded(field: str) -> Q:
+    """Rows whose moment ``field`` lies within the bounds. A row written before the
+    bounds were enforced (year 1 BC on PostgreSQL cannot even be read) stays out of
+    sight instead of failing every page and feed that would list it."""
+    return Q(
+        **{
+            f"{field}__gte": dt.datetime(MIN_YEAR, 1, 1, tzinfo=PARIS),
+            f"{field}__lt": dt.datetime(MAX_YEAR + 1, 1, 1, tzinfo=PARIS),
+        }
+    )
+
+
+def validate_bounded_date(value) -> None:
+    """Django validator for model and form date/datetime fields."""
+    if isinstance(value, dt.date) and not in_bounds(value):
+        raise ValidationError(year_message().capitalize(), code="date_out_of_bounds")
+
+
+def parse_date(text: str, parameter: str) -> dt.date:
+    """``AAAA-MM-JJ`` within the bounds."""
+    try:
+        day = dt.date.fromisoformat(str(text).strip())
+    except ValueError:
+        raise ParameterError(
+            parameter, f"une date AAAA-MM-JJ est attendue, pas « {str(text)[:30]} »."
+        ) from None
+    return check_bounds(day, parameter)
+
+
+def parse_datetime(text: str, parameter: str) -> dt.datetime:
+    """ISO 8601 (``2026-11-26T10:30``, ``...+01:00``, ``...Z``) within the bounds;
+    naive means the territory's civil time (Europe/Paris)."""
+    text = str(text).strip()
+    try:
+        moment = dt.datetime.fromisoformat(text.replace(" ", "T", 1) if "T" not in text else text)
+    except ValueError:
+        raise ParameterError(
+            parameter,
+            f"{parameter} doit être une date et heure ISO 8601, par exemple 2026-11-26T10:30 "
+            f"(heure de Paris) ou 2026-11-26T10:30+01:00 (reçu « {text[:40]} »).",
+        ) from None
+    check_bounds(moment, parameter)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=PARIS)
+    return moment
+
+
+def parse_month(text: str, parameter: str) -> dt.date:
+    """``AAAA-MM`` within the bounds: the first day of that month."""
+    try:
+        year, month = (int(part) for part in str(text).strip().split("-"))
+        day = dt.date(year, month, 1)
+    except ValueError:
+        raise ParameterError(
+            parameter, f"un mois AAAA-MM est attendu, pas « {str(text)[:30]} »."
+        ) from None
+    return check_bounds(day, parameter)
