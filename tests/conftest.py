@@ -22,6 +22,7 @@ from maillage.core.clock import PARIS
 pytest_plugins = [
     "conftest_smtp",  # the `mailbox` fixture: a real SMTP server (aiosmtpd)
     "schemathesis_checks",  # the `check_api_operations` fixture: schemathesis on our API
+    "conftest_feeds",  # `serve_feeds` (an HTTP server on loopback) and `connections`
 ]
 REPO = Path(__file__).resolve().parent.parent
 _shared = REPO.parent / "shared" / "data"

@@ -9,6 +9,13 @@ import json
 
 import pytest
 from django.core.management import CommandError, call_command
+from official_schemas import (
+    MEDNUM_VALID_EXAMPLE,
+    di_service_errors,
+    di_structure_errors,
+    mednum_csv_errors,
+    open_data,
+)
 
 from maillage.places import exports
 from maillage.places import opendata_schemas as S
@@ -211,11 +218,11 @@ def test_data_inclusion_structures_are_valid_v1_structures(places):
     # The coworking offers nothing data·inclusion knows: not an "offre d'insertion".
     assert names == {"France Services de Mende", "FL – Mende", "Bus numérique", "Lieu virtuel"}
     for structure in structures:
-        assert S.problems_di_structure(structure) == [], structure
+        assert di_structure_errors(structure) == [], structure
         for field in S.DI_STRUCTURE_REQUIRED:
             assert structure[field]
     mende = next(s for s in structures if s["nom"] == "France Services de Mende")
-    assert mende["id"] == f"maillage-solozere--{mende['original_id']}"
+    assert mende["id"] == f"maillage-solozere--{Place.objects.get(name=mende['nom']).pk}"
     assert mende["telephone"] == "+33466000000"
     assert mende["horaires_accueil"] == "Mo-Fr 08:30-12:00,13:30-17:00; PH off"
     assert mende["reseaux_porteurs"] == ["france-service"]
@@ -231,7 +238,7 @@ def test_data_inclusion_services_are_valid_v1_services_of_exported_structures(pl
     structure_ids = {s["id"] for s in structures}
     assert services
     for service in services:
-        assert S.problems_di_service(service) == [], service
+        assert di_service_errors(service) == [], service
         assert service["structure_id"] in structure_ids
     assert len({s["id"] for s in services}) == len(services)
     fl_access = next(s for s in services if s["id"].endswith("--digital-access"))
@@ -252,36 +259,35 @@ def test_data_inclusion_services_are_valid_v1_services_of_exported_structures(pl
     assert not any(s["id"].endswith("--fablab") for s in services)
 
 
-def test_the_checks_catch_what_the_schemas_forbid():
-    assert "nom : obligatoire" in S.problems_di_structure({"source": "x", "id": "x"})
+def test_the_official_validators_catch_what_the_schemas_forbid():
+    """The validators the tests rely on can fail: each bad value is named."""
+    assert any(e.startswith("nom") for e in di_structure_errors({"source": "x", "id": "x"}))
     bad = {
         "source": "s",
         "structure_id": "s--1",
         "id": "s--1--x",
         "nom": "Ab.",
-        "description": "court",
+        "description": "abc",
         "date_maj": "25/11/2026",
         "thematiques": ["numerique"],
         "frais": "gratis",
         "couleur": "bleu",
     }
-    problems = S.problems_di_service(bad)
+    problems = di_service_errors(bad)
     for expected in ["nom", "description", "date_maj", "thematiques", "frais", "couleur"]:
-        assert any(p.startswith(expected) for p in problems), expected
-    mednum = {
-        "id": "1",
-        "pivot": "123",
-        "nom": "n",
-        "commune": "c",
-        "code_postal": "480",
-        "adresse": "a",
-        "date_maj": "2026-11-25",
-        "services": "Jardinage",
-        "itinerance": "Volant",
-    }
-    problems = S.problems_mednum(mednum)
-    for expected in ["pivot", "code_postal", "services", "itinerance"]:
-        assert any(p.startswith(expected) for p in problems), expected
+        assert any(p.startswith(expected) for p in problems), (expected, problems)
+    # A schema warning (a name ending with a full stop) counts as an error.
+    assert any("point" in p for p in di_service_errors({**bad, "nom": "Atelier."}))
+    example = open_data(MEDNUM_VALID_EXAMPLE).read_text(encoding="utf-8")
+    assert mednum_csv_errors(example) == []
+    broken = (
+        example.replace('"51100"', '"511"', 1)
+        .replace('"Itinérant"', '"Volant"', 1)
+        .replace('"43493312300029"', '"123"', 1)
+    )
+    problems = mednum_csv_errors(broken)
+    for expected in ["code_postal", "itinerance", "pivot"]:
+        assert any(f"field {expected})" in p for p in problems), (expected, problems)
 
 
 # --------------------------------------------------------------------------- médiation numérique
@@ -293,8 +299,8 @@ def test_mednum_exports_only_digital_places_with_every_required_field(places):
     assert [(p.name, reason) for p, reason in skipped] == [
         ("Lieu virtuel", "champ obligatoire manquant : commune, code_postal, adresse")
     ]
+    assert mednum_csv_errors("".join(exports.iter_mednum_csv(rows))) == []
     for row in rows:
-        assert S.problems_mednum(row) == [], row
         for field in S.MEDNUM_REQUIRED:
             assert row[field]
     mende = next(r for r in rows if r["nom"] == "France Services de Mende")
@@ -319,6 +325,37 @@ def test_mednum_exports_only_digital_places_with_every_required_field(places):
     bus = next(r for r in rows if r["nom"] == "Bus numérique")
     assert bus["itinerance"] == "Itinérant" and bus["adresse"] == "Place du Marché"
     assert bus["typologie"] == "ENM"
+
+
+def test_an_overseas_france_services_keeps_its_own_numbering_region(places):
+    saint_denis = Commune.objects.create(
+        code="97411", name="Saint-Denis", departement="974", postal_codes=["97400"]
+    )
+    make_place(
+        "France Services de Saint-Denis",
+        (-20.8789, 55.4481),
+        ["digital-mediation", "public-service-orientation"],
+        type="france-services",
+        commune=saint_denis,
+        address="1 rue de Paris",
+        postal_code="97400",
+        phone="02 62 41 00 00",
+    )
+    rows, _ = exports.mednum_lieux(all_places())
+    reunion = next(r for r in rows if r["commune"] == "Saint-Denis")
+    assert reunion["telephone"] == "+262262410000"  # not +33262410000, a line in Brittany
+    assert "Téléphoner" in reunion["modalites_acces"]
+    assert mednum_csv_errors("".join(exports.iter_mednum_csv(rows))) == []
+    structures = exports.data_inclusion_structures(all_places())
+    structure = next(s for s in structures if s["commune"] == "Saint-Denis")
+    assert structure["telephone"] == "+262262410000"
+    assert di_structure_errors(structure) == []
+    # Metropolitan numbers stay +33; a number that is none is left out, not guessed.
+    assert exports.e164(Place(phone="04 66 00 00 00", commune=Commune(departement="48"))) == (
+        "+33466000000"
+    )
+    assert exports.e164(Place(phone="02 62 41 00 00", commune=Commune(departement="48"))) is None
+    assert exports.e164(Place(phone="12 34", commune=Commune(departement="48"))) is None
 
 
 def test_mednum_csv_follows_the_schema_columns(places):

@@ -218,7 +218,14 @@ def check(
             )
     windows = open_windows(resource, start, end)
     if not any(a <= start and end <= b for a, b in windows):
-        reasons.append(Reason("closed", "La ressource n'est pas ouverte sur tout ce créneau."))
+        busy = any(
+            b.source_id and utc(b.start) < end and utc(b.end) > start for b in resource.blocks.all()
+        )
+        reasons.append(
+            Reason("busy", "La ressource est déjà occupée sur ce créneau (calendrier suivi).")
+            if busy
+            else Reason("closed", "La ressource n'est pas ouverte sur tout ce créneau.")
+        )
     elif seats <= resource.capacity:
         buffer = dt.timedelta(minutes=resource.buffer_minutes)
         busy = holding(resource, start, end + buffer, exclude=exclude)

@@ -204,3 +204,30 @@ BlockFormSet = forms.inlineformset_factory(
         "end": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     },
 )
+
+
+class BusyCalendarForm(forms.Form):
+    """An outside calendar a resource follows: its busy times make it unavailable here."""
+
+    name = forms.CharField(
+        label=_("Nom (par ex. « Logiciel de l'hôtel »)"), max_length=200, required=False
+    )
+    url = forms.CharField(
+        label=_("Adresse iCalendar (https://… ou webcal://…)"),
+        max_length=1000,
+        help_text=_(
+            "Le lien d'export iCalendar de votre système de réservation ou de votre agenda."
+        ),
+    )
+
+    def clean_url(self):
+        from maillage.core import fetch
+
+        url = self.cleaned_data["url"].strip()
+        if url.lower().startswith(("webcal://", "webcals://")):
+            url = "https://" + url.split("://", 1)[1]
+        try:
+            fetch.check_url(url)
+        except fetch.FetchError as error:
+            raise forms.ValidationError(str(error)) from error
+        return url

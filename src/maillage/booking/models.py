@@ -234,8 +234,40 @@ class Season(models.Model):
         return a <= key <= b if a <= b else (key >= a or key <= b)
 
 
+class BusyCalendar(models.Model):
+    """An outside calendar the resource follows (its hotel's booking system, the
+    host's own agenda): its busy times become :class:`Block` rows of the resource,
+    written under the resource's lock (``booking.busy``). Only times are kept,
+    never what the busy time is about."""
+
+    resource = models.ForeignKey(
+        Resource,
+        on_delete=models.CASCADE,
+        related_name="busy_calendars",
+        verbose_name=_("ressource"),
+    )
+    name = models.CharField(_("nom"), max_length=200, blank=True)
+    url = models.URLField(_("adresse iCalendar"), max_length=1000)
+    etag = models.CharField(max_length=300, blank=True, editable=False)
+    last_modified = models.CharField(max_length=100, blank=True, editable=False)
+    last_attempt_at = models.DateTimeField(_("dernière tentative"), null=True, blank=True)
+    last_success_at = models.DateTimeField(_("dernière mise à jour réussie"), null=True, blank=True)
+    last_error = models.TextField(_("dernière erreur"), blank=True)
+    last_report = models.CharField(_("dernier bilan"), max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("calendrier d'occupation suivi")
+        verbose_name_plural = _("calendriers d'occupation suivis")
+
+    def __str__(self) -> str:
+        return self.name or self.url
+
+
 class Block(models.Model):
-    """An exception: the resource is not bookable between two moments (works, private use)."""
+    """An exception: the resource is not bookable between two moments (works, private
+    use, or a busy time of an outside calendar it follows: ``source``)."""
 
     resource = models.ForeignKey(
         Resource, on_delete=models.CASCADE, related_name="blocks", verbose_name=_("ressource")
@@ -243,6 +275,15 @@ class Block(models.Model):
     start = models.DateTimeField(_("du"), validators=[validate_bounded_date])
     end = models.DateTimeField(_("au"), validators=[validate_bounded_date])
     reason = models.CharField(_("motif"), max_length=200, blank=True)
+    source = models.ForeignKey(
+        BusyCalendar,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="blocks",
+        verbose_name=_("calendrier suivi"),
+    )
+    source_key = models.CharField(max_length=64, blank=True, editable=False)
 
     class Meta:
         ordering = ["start"]

@@ -22,7 +22,7 @@ from maillage.places.search import FilterError, parse_near
 
 from . import availability, ical, occupancy, search, services
 from .forms import BlockFormSet, BookForm, ResourceForm, SearchForm, SeasonFormSet, tomorrow
-from .models import Booking, FeedToken, Resource, new_token
+from .models import Block, Booking, FeedToken, Resource, new_token
 
 
 def _ics(payload: bytes, filename: str) -> HttpResponse:
@@ -372,7 +372,12 @@ def edit_resource(request, slug, pk=None):
     resource = get_object_or_404(Resource, pk=pk, place=place) if pk else Resource(place=place)
     form = ResourceForm(request.POST or None, instance=resource)
     seasons = SeasonFormSet(request.POST or None, instance=resource, prefix="seasons")
-    blocks = BlockFormSet(request.POST or None, instance=resource, prefix="blocks")
+    blocks = BlockFormSet(
+        request.POST or None,
+        instance=resource,
+        prefix="blocks",
+        queryset=Block.objects.filter(source=None),  # busy times are the followed calendars'
+    )
     if request.method == "POST" and form.is_valid() and seasons.is_valid() and blocks.is_valid():
         with transaction.atomic():
             resource = form.save()
@@ -406,3 +411,12 @@ def revoke_resource_feed(request, slug, pk):
     resource.save(update_fields=["feed_token"])
     messages.success(request, "Nouvelle adresse d'agenda : l'ancienne ne fonctionne plus.")
     return redirect("booking:host_calendar", slug=slug)
+
+
+def widget(request, slug):
+    """The place's bookable resources with a booking button, for its own web site."""
+    from maillage.core.embedding import render_widget
+
+    place = get_object_or_404(Place.objects.published(), slug=slug)
+    resources = place.resources.filter(is_active=True).order_by("name")
+    return render_widget(request, place, "booking/widget.html", {"resources": resources})

@@ -229,3 +229,52 @@ class MoveForm(forms.Form):
         if data.get("start") and data.get("end") and data["end"] <= data["start"]:
             self.add_error("end", _("La fin doit être après le début."))
         return data
+
+
+class CalendarSubscriptionForm(forms.Form):
+    """A host's own calendar to import: its iCalendar address, or an exported ``.ics``."""
+
+    name = forms.CharField(label=_("Nom de cet agenda"), max_length=200, required=False)
+    url = forms.CharField(
+        label=_("Adresse iCalendar (https://… ou webcal://…)"),
+        max_length=1000,
+        required=False,
+        help_text=_(
+            "Le lien d'abonnement ou d'export public de votre agenda (Nextcloud, Google, "
+            "Outlook, Thunderbird…)."
+        ),
+    )
+    file = forms.FileField(label=_("Ou un fichier .ics"), required=False)
+    publish_new = forms.BooleanField(
+        label=_("Publier d'office les nouveaux événements"),
+        required=False,
+        help_text=_("Sinon, chaque événement importé attend que vous le publiiez."),
+    )
+
+    def clean_url(self):
+        from maillage.core import fetch
+
+        from .ical_import import normalise_url
+
+        url = self.cleaned_data["url"].strip()
+        if url:
+            try:
+                fetch.check_url(normalise_url(url))
+            except fetch.FetchError as error:
+                raise forms.ValidationError(str(error)) from error
+        return url
+
+    def clean_file(self):
+        upload = self.cleaned_data.get("file")
+        if upload and upload.size > settings.MAILLAGE_FETCH_MAX_BYTES:
+            raise forms.ValidationError(
+                _("Fichier trop gros : %(size)s Mo au plus.")
+                % {"size": f"{settings.MAILLAGE_FETCH_MAX_BYTES / 1_000_000:g}"}
+            )
+        return upload
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("url") and not data.get("file") and not self.errors:
+            raise forms.ValidationError(_("Indiquez une adresse iCalendar ou un fichier .ics."))
+        return data

@@ -111,6 +111,19 @@ class Event(models.Model):
     created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
     updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
     sequence = models.PositiveIntegerField(default=0, editable=False)
+    all_day = models.BooleanField(_("toute la journée"), default=False)
+    # Imported from a host's calendar (CalendarSubscription): its UID there, and a
+    # digest of what was imported (an unchanged event is not written again).
+    source = models.ForeignKey(
+        "CalendarSubscription",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="events",
+        verbose_name=_("agenda importé"),
+    )
+    source_uid = models.CharField(_("UID dans l'agenda importé"), max_length=500, blank=True)
+    source_digest = models.CharField(max_length=64, blank=True, editable=False)
 
     objects = EventQuerySet.as_manager()
 
@@ -121,7 +134,12 @@ class Event(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(end__gt=models.F("start")), name="event_ends_after_start"
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["source", "source_uid"],
+                condition=models.Q(source__isnull=False),
+                name="event_once_per_source_uid",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -179,6 +197,48 @@ class Event(models.Model):
             if self.place.commune:
                 parts.append(self.place.commune.name)
         return ", ".join(p for p in parts if p)
+
+
+class CalendarSubscription(models.Model):
+    """A place's agenda kept in the host's own calendar (Nextcloud, Google, Outlook,
+    Thunderbird...): an iCalendar URL refreshed on a schedule, or an uploaded
+    ``.ics`` (no URL). Its events become the place's events, matched by UID."""
+
+    place = models.ForeignKey(
+        Place,
+        on_delete=models.CASCADE,
+        related_name="calendar_subscriptions",
+        verbose_name=_("lieu"),
+    )
+    name = models.CharField(_("nom"), max_length=200, blank=True)
+    url = models.URLField(_("adresse iCalendar"), max_length=1000, blank=True)
+    publish_new = models.BooleanField(
+        _("publier d'office les nouveaux événements"),
+        default=False,
+        help_text=_("Sinon, chaque événement importé attend que vous le publiiez."),
+    )
+    etag = models.CharField(max_length=300, blank=True, editable=False)
+    last_modified = models.CharField(max_length=100, blank=True, editable=False)
+    last_attempt_at = models.DateTimeField(_("dernière tentative"), null=True, blank=True)
+    last_success_at = models.DateTimeField(_("dernière mise à jour réussie"), null=True, blank=True)
+    last_error = models.TextField(_("dernière erreur"), blank=True)
+    last_report = models.CharField(_("dernier bilan"), max_length=500, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("agenda importé")
+        verbose_name_plural = _("agendas importés")
+
+    def __str__(self) -> str:
+        return self.name or self.url or f"#{self.pk}"
 
 
 class OccurrenceQuerySet(models.QuerySet):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import feeds, views
+from . import calendar_views, feeds, views
 
 app_name = "events"
 
@@ -10,8 +10,17 @@ urlpatterns = [
     path("rss/", feeds.UpcomingFeed(), name="rss"),
     path("atom/", feeds.UpcomingAtomFeed(), name="atom"),
     path("lieux/<slug:slug>/", views.place_agenda, name="place"),
+    path("widgets/lieux/<slug:slug>/", views.widget, name="widget"),
     path("lieux/<slug:slug>/gerer/", views.manage_place, name="manage"),
     path("lieux/<slug:slug>/nouveau/", views.event_new, name="event-new"),
+    path("lieux/<slug:slug>/agendas/", calendar_views.calendars, name="calendars"),
+    path(
+        "lieux/<slug:slug>/agendas/publier/",
+        calendar_views.calendar_publish,
+        name="calendars-publish",
+    ),
+    path("agendas/<int:pk>/actualiser/", calendar_views.calendar_refresh, name="calendar-refresh"),
+    path("agendas/<int:pk>/retirer/", calendar_views.calendar_delete, name="calendar-delete"),
     path("lieux/<slug:slug>.ics", views.ics_place, name="place-ics"),
     path("fonctions/<slug:slug>.ics", views.ics_function, name="function-ics"),
     path("communes/<str:code>/", views.commune_agenda, name="commune"),

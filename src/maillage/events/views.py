@@ -452,3 +452,12 @@ def occurrence_manage(request, pk):
         "events/occurrence_manage.html",
         {"occurrence": occ, "event": occ.event, "form": form},
     )
+
+
+def widget(request, slug):
+    """The place's coming dates, for its own web site."""
+    from maillage.core.embedding import render_widget
+
+    place = get_object_or_404(Place.objects.published(), slug=slug)
+    hits = find_occurrences(AgendaFilter(place_id=place.pk), limit=12)
+    return render_widget(request, place, "events/widget.html", {"hits": hits})

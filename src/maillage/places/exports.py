@@ -1,5 +1,5 @@
 """Open data out: a place as the API lists it, GeoJSON, CSV, data·inclusion v1 and
-« lieux de médiation numérique » v1.0.1.
+« lieux de médiation numérique » v1.0.2.
 
 Every export takes places as :func:`maillage.places.search.search_places`
 returns them (functions, closures, networks, stops and commune prefetched), so
@@ -21,7 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
-from maillage.core import clock, csvsafe
+from maillage.core import clock, csvsafe, phones
 
 from . import hours, network
 from . import opendata_schemas as S
@@ -270,18 +270,12 @@ def date_maj(place: Place) -> str:
     return timezone.localtime(latest, hours.PARIS).date().isoformat()
 
 
-def e164(phone: str) -> str | None:
-    """A French phone number as +33XXXXXXXXX (None when it does not look like one)."""
-    digits = re.sub(r"[^\d+]", "", phone or "")
-    if digits.startswith("00"):
-        digits = "+" + digits[2:]
-    if re.fullmatch(r"0[1-9]\d{8}", digits):
-        return "+33" + digits[1:]
-    if re.fullmatch(r"\+33[1-9]\d{8}", digits):
-        return digits
-    if re.fullmatch(r"\+330[1-9]\d{8}", digits):
-        return "+33" + digits[4:]
-    return None
+def e164(place: Place) -> str | None:
+    """The place's phone number in E.164, read in its département's numbering region
+    (an overseas France Services' ``02 62 …`` is ``+262 262 …``), None when it is not one."""
+    commune = place.commune
+    departement = commune.departement if commune else None
+    return phones.e164(place.phone, departement)
 
 
 def _postal_code(place: Place) -> str:
@@ -367,7 +361,6 @@ def di_structure(place: Place, source: str) -> dict:
     return _drop_empty(
         {
             "source": source,
-            "original_id": str(place.pk),
             "id": f"{source}--{place.pk}",
             "nom": _nom(place.name, place),
             "description": description,
@@ -378,7 +371,7 @@ def di_structure(place: Place, source: str) -> dict:
             "adresse": place.address,
             "longitude": place.longitude,
             "latitude": place.latitude,
-            "telephone": e164(place.phone) or place.phone,
+            "telephone": e164(place) or place.phone,
             "courriel": place.email,
             "site_web": place.website,
             "horaires_accueil": _valid_hours(place.opening_hours),
@@ -434,7 +427,7 @@ def di_service(place: Place, place_function, source: str) -> dict:
             "adresse": place.address,
             "longitude": place.longitude,
             "latitude": place.latitude,
-            "telephone": e164(place.phone) or place.phone,
+            "telephone": e164(place) or place.phone,
             "courriel": place.email,
             "modes_accueil": ["en-presentiel"],
             "horaires_accueil": _valid_hours(place_function.opening_hours or place.opening_hours),
@@ -454,7 +447,7 @@ def data_inclusion_services(places: Iterable[Place], source: str | None = None) 
     return [di_service(p, pf, source) for p in places for pf in _di_services_of(p)]
 
 
-# --------------------------------------------------------------------------- médiation numérique 1.0.1
+# --------------------------------------------------------------------------- médiation numérique 1.0.2
 
 
 def offers_digital_mediation(place: Place) -> bool:
@@ -491,7 +484,7 @@ def mednum_lieu(place: Place, source: str | None = None) -> dict:
         if a in S.AUDIENCE_TO_MEDNUM_PUBLIC
     ]
     access = ["Se présenter"] if not place.appointment_only else []
-    if e164(place.phone):
+    if e164(place):
         access.append("Téléphoner")
     if place.email:
         access.append("Contacter par mail")
@@ -514,7 +507,7 @@ def mednum_lieu(place: Place, source: str | None = None) -> dict:
             "latitude": place.latitude,
             "longitude": place.longitude,
             "typologie": _joined(typologies),
-            "telephone": e164(place.phone),
+            "telephone": e164(place),
             "courriels": place.email,
             "site_web": place.website,
             "horaires": _valid_hours(place.opening_hours),

@@ -225,6 +225,14 @@ class Place(models.Model):
     email = models.EmailField(_("e-mail"), blank=True)
     phone = models.CharField(_("téléphone"), max_length=40, blank=True)
     website = models.URLField(_("site web"), blank=True)
+    embed_origins = models.TextField(
+        _("sites autorisés à intégrer les widgets"),
+        blank=True,
+        help_text=_(
+            "Un site par ligne (par ex. https://www.mon-tiers-lieu.fr). Aucun : les widgets "
+            "ne peuvent être intégrés nulle part."
+        ),
+    )
 
     opening_hours = models.CharField(
         _("horaires (syntaxe OpenStreetMap)"),
@@ -308,6 +316,18 @@ class Place(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("web:place", kwargs={"slug": self.slug})
+
+    def embed_origin_list(self) -> list[str]:
+        """The origins allowed to frame this place's widgets (normalised; bad lines left out)."""
+        from maillage.core.embedding import OriginError, normalise_origin
+
+        out = []
+        for line in self.embed_origins.split():
+            try:
+                out.append(normalise_origin(line))
+            except OriginError:
+                continue
+        return list(dict.fromkeys(out))
 
     def closure_ranges(self) -> list[hours.DateRange]:
         return [hours.DateRange(c.start_date, c.end_date) for c in self.closures.all()]

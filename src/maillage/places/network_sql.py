@@ -9,6 +9,10 @@ version orders concurrent writers, so versions grow in commit order.
 
 After a TRUNCATE (a test database flushed) the row is created again at a random
 version, so that a model built before cannot be mistaken for the new data.
+
+A migration that changes one of these tables on SQLite rebuilds it, which SQLite
+refuses while another table's trigger names it: such a migration uninstalls the
+triggers first and installs them again last (see events' 0005_calendar_subscriptions).
 """
 
 from __future__ import annotations

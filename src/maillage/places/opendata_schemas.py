@@ -5,15 +5,17 @@ Two national schemas describe places like ours:
 - **data·inclusion**, schema v1 (``data-inclusion-schema`` 1.x, 2025, by the GIP
   Plateforme de l'inclusion): *structures* and the *services* they offer.
   https://github.com/gip-inclusion/data-inclusion-schema (``src/data_inclusion/schema/v1``)
-- **Lieux de médiation numérique**, « standard-mediation-num » v1.0.1 (La MedNum,
-  ANCT, Datactivist), a Table Schema: https://schema.data.gouv.fr/LaMednum/standard-mediation-num/1.0.1/
+- **Lieux de médiation numérique**, « standard-mediation-num » v1.0.2 (La MedNum,
+  ANCT, Datactivist), a Table Schema: https://schema.data.gouv.fr/LaMednum/standard-mediation-num/1.0.2/
 
 Only the part of each schema we rely on is written here: required fields,
 length limits, patterns, and the values of each enumeration that we may emit
 (every value below is copied from the schema named above, so a value we emit
 from these lists is valid). :data:`FUNCTION_VOCABULARIES` maps our function
-slugs to both vocabularies in one table. ``tests/places/test_exports.py`` checks
-every export against these rules.
+slugs to both vocabularies in one table. The tests do not check the exports
+against these lists: they run the schemas' own validators (data·inclusion's
+pydantic models, frictionless on the standard's Table Schema;
+``tests/official_schemas.py``).
 """
 
 from __future__ import annotations
@@ -29,7 +31,6 @@ DI_SERVICE_REQUIRED = ("source", "structure_id", "id", "nom", "description", "da
 # Every field of the v1 models we fill in (others are optional and left out).
 DI_STRUCTURE_FIELDS = (
     "source",
-    "original_id",
     "id",
     "nom",
     "description",
@@ -179,9 +180,9 @@ AUDIENCE_TO_DI_PUBLIC = {
 }
 FEE_TO_DI_FRAIS = {"free": "gratuit", "paid": "payant"}  # "mixed": left to frais_precisions
 
-# --------------------------------------------------------------------------- médiation numérique 1.0.1
+# --------------------------------------------------------------------------- médiation numérique 1.0.2
 
-MEDNUM_VERSION = "standard-mediation-num v1.0.1"
+MEDNUM_VERSION = "standard-mediation-num v1.0.2"
 MEDNUM_REQUIRED = ("id", "pivot", "nom", "commune", "code_postal", "adresse", "date_maj")
 MEDNUM_FIELDS = (
     "id",
@@ -375,89 +376,3 @@ FUNCTION_VOCABULARIES: dict[str, tuple[tuple[str, ...], str | None, tuple[str, .
     "recyclery": ((), None, ()),
     "hackerspace": ((), None, ("Loisirs et créations numériques",)),
 }
-
-
-# --------------------------------------------------------------------------- checks
-
-
-def _problems_common(record: dict, required, fields) -> list[str]:
-    problems = [f"{name} : obligatoire" for name in required if record.get(name) in (None, "", [])]
-    problems += [f"{name} : champ inconnu du schéma" for name in record if name not in fields]
-    for name in ("latitude", "longitude"):
-        if name in record and not isinstance(record[name], int | float):
-            problems.append(f"{name} : doit être un nombre")
-    return problems
-
-
-def _problems_di_text(record: dict) -> list[str]:
-    problems = []
-    nom = record.get("nom") or ""
-    if not DI_NOM_LENGTH[0] <= len(nom) <= DI_NOM_LENGTH[1] or nom.endswith("."):
-        problems.append("nom : 3 à 150 caractères, sans point final")
-    description = record.get("description") or ""
-    if not DI_DESCRIPTION_LENGTH[0] <= len(description) <= DI_DESCRIPTION_LENGTH[1]:
-        problems.append("description : 50 à 2000 caractères")
-    if "code_postal" in record and not DI_CODE_POSTAL.match(str(record["code_postal"])):
-        problems.append("code_postal : 5 chiffres")
-    if "code_insee" in record and not DI_CODE_COMMUNE.match(str(record["code_insee"])):
-        problems.append("code_insee : 5 caractères")
-    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", str(record.get("date_maj", ""))):
-        problems.append("date_maj : AAAA-MM-JJ")
-    return problems
-
-
-def _problems_enum_list(record: dict, name: str, allowed) -> list[str]:
-    if name not in record:
-        return []
-    values = record[name]
-    if not isinstance(values, list) or not values:
-        return [f"{name} : une liste non vide"]
-    return [f"{name} : « {v} » hors vocabulaire" for v in values if v not in allowed]
-
-
-def problems_di_structure(record: dict) -> list[str]:
-    """What makes ``record`` invalid as a data·inclusion v1 structure (empty: valid)."""
-    return (
-        _problems_common(record, DI_STRUCTURE_REQUIRED, DI_STRUCTURE_FIELDS)
-        + _problems_di_text(record)
-        + _problems_enum_list(record, "reseaux_porteurs", DI_RESEAUX_PORTEURS)
-    )
-
-
-def problems_di_service(record: dict) -> list[str]:
-    """What makes ``record`` invalid as a data·inclusion v1 service (empty: valid)."""
-    problems = _problems_common(record, DI_SERVICE_REQUIRED, DI_SERVICE_FIELDS)
-    problems += _problems_di_text(record)
-    problems += _problems_enum_list(record, "thematiques", DI_THEMATIQUES)
-    problems += _problems_enum_list(record, "publics", DI_PUBLICS)
-    problems += _problems_enum_list(record, "modes_accueil", DI_MODES_ACCUEIL)
-    if "type" in record and record["type"] not in DI_TYPES_SERVICE:
-        problems.append(f"type : « {record['type']} » hors vocabulaire")
-    if "frais" in record and record["frais"] not in DI_FRAIS:
-        problems.append(f"frais : « {record['frais']} » hors vocabulaire")
-    return problems
-
-
-def problems_mednum(record: dict) -> list[str]:
-    """What makes ``record`` invalid as a « lieu de médiation numérique » v1.0.1 (empty: valid)."""
-    problems = _problems_common(record, MEDNUM_REQUIRED, MEDNUM_FIELDS)
-    for name, value in record.items():
-        if name in ("latitude", "longitude"):
-            continue
-        if not isinstance(value, str):
-            problems.append(f"{name} : doit être une chaîne")
-            continue
-        pattern = MEDNUM_PATTERNS.get(name)
-        if pattern and not pattern.match(value):
-            problems.append(f"{name} : « {value} » ne suit pas le motif du schéma")
-        if name in MEDNUM_ENUMS:
-            problems += [
-                f"{name} : « {v} » hors vocabulaire"
-                for v in value.split(MEDNUM_LIST_SEPARATOR)
-                if v not in MEDNUM_ENUMS[name]
-            ]
-    if len(record.get("presentation_resume", "")) > MEDNUM_RESUME_MAX:
-        problems.append("presentation_resume : 280 caractères au plus")
-    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", str(record.get("date_maj", ""))):
-        problems.append("date_maj : AAAA-MM-JJ")
-    return problems

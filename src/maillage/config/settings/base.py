@@ -230,6 +230,13 @@ MAILLAGE_TRUSTED_PROXIES = int(env.get("MAILLAGE_TRUSTED_PROXIES", "0"))
 # Days after which a place's page counts as not checked, and its hosts are reminded.
 MAILLAGE_STALE_AFTER_DAYS = int(env.get("MAILLAGE_STALE_AFTER_DAYS", "180"))
 
+# Fetching URLs hosts give (calendar feeds): maillage.core.fetch. Networks let through
+# although not public (comma-separated CIDR, e.g. an intranet calendar server): none by default.
+MAILLAGE_FETCH_ALLOWED_NETWORKS = env.listed("MAILLAGE_FETCH_ALLOWED_NETWORKS", "")
+MAILLAGE_FETCH_TIMEOUT = float(env.get("MAILLAGE_FETCH_TIMEOUT", "20"))  # seconds
+MAILLAGE_FETCH_MAX_BYTES = int(env.get("MAILLAGE_FETCH_MAX_BYTES", str(10_000_000)))
+MAILLAGE_FETCH_MAX_REDIRECTS = int(env.get("MAILLAGE_FETCH_MAX_REDIRECTS", "3"))
+
 # No third-party host, ever: every asset is self-hosted.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
