@@ -9,8 +9,6 @@ import datetime as dt
 import html
 import re
 
-import pytest
-
 from maillage.booking.demo import load_demo_booking
 from maillage.booking.models import Resource
 from maillage.events.demo import load_demo_events
