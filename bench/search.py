@@ -400,8 +400,8 @@ def run_python(host: str, port: int, paths: list[str], duration: int, connection
     }
 
 
-def fetch(host: str, port: int, path: str) -> tuple[int, bytes]:
-    conn = http.client.HTTPConnection(host, port, timeout=10)
+def fetch(host: str, port: int, path: str, timeout: float = 10) -> tuple[int, bytes]:
+    conn = http.client.HTTPConnection(host, port, timeout=timeout)
     conn.request("GET", path)
     response = conn.getresponse()
     body = response.read()
@@ -553,9 +553,9 @@ def main() -> None:
                         )
                     r["load"] = os.getloadavg()[0]
                     results.setdefault(name, []).append(r)
+            report(args, facts, client, results, counts, len(body), len(static_body), sample)
             log(f"Writes: {args.writes} place writes, then full rebuilds (a commune write) ...")
             writes = measure_writes(port, paths, args.writes, args.workers)
-        report(args, facts, client, results, counts, len(body), len(static_body), sample)
         report_writes(writes, args.workers)
     finally:
         if args.keep:
@@ -566,7 +566,7 @@ def main() -> None:
 
 def _timed(port: int, path: str) -> float:
     t0 = time.perf_counter()
-    status, _body = fetch("127.0.0.1", port, path)
+    status, _body = fetch("127.0.0.1", port, path, timeout=120)
     if status != 200:
         sys.exit(f"unexpected status {status} for {path}")
     return (time.perf_counter() - t0) * 1000
