@@ -541,6 +541,21 @@ def record_for(place_id: int) -> PlaceRec | None:
 # --------------------------------------------------------------------------- the model
 
 
+class _All:
+    """Every commune: a model being built owns all its sets."""
+
+    def __contains__(self, code) -> bool:
+        return True
+
+    def add(self, code) -> None:
+        pass
+
+
+def _communes_of(rec: PlaceRec) -> set[str]:
+    """The communes a place is found in: its own, and where a mobile unit stops."""
+    return {rec.commune, *(s.commune for s in rec.stops), *(v.commune for v in rec.events)}
+
+
 _ARRAYS = (
     "ids",
     "alive",
@@ -581,7 +596,8 @@ class Network:
         self.free_fmask = np.zeros(n, dtype=np.int64)
         self.name_rank = np.zeros(n, dtype=float)
         self.row_of: dict[int, int] = {}
-        self.commune_rows: dict[str, set[int]] = defaultdict(set)
+        self.commune_rows: dict[str, set[int]] = {}
+        self._own_communes: set[str] | _All = _All()
         for i, rec in enumerate(recs):
             self.row_of[rec.id] = i
             self._fill(i, rec)
@@ -606,11 +622,27 @@ class Network:
             if o.fee == Fee.FREE:
                 free |= bit
         self.fmask[i], self.free_fmask[i] = fmask, free
-        self.commune_rows[rec.commune].add(i)
-        for stop in rec.stops:
-            self.commune_rows[stop.commune].add(i)
-        for v in rec.events:
-            self.commune_rows[v.commune].add(i)
+        for code in _communes_of(rec):
+            self._commune_add(code, i)
+
+    def _commune_add(self, code: str, i: int) -> None:
+        rows = self.commune_rows.get(code)
+        if rows is None:
+            self.commune_rows[code] = {i}
+        elif code in self._own_communes:
+            rows.add(i)
+        else:  # shared with the model this one was patched from: copy on write
+            self.commune_rows[code] = rows | {i}
+            self._own_communes.add(code)
+
+    def _commune_discard(self, code: str, i: int) -> None:
+        rows = self.commune_rows.get(code)
+        if rows is not None and i in rows:
+            if code in self._own_communes:
+                rows.discard(i)
+            else:
+                self.commune_rows[code] = rows - {i}
+                self._own_communes.add(code)
 
     def _rank_all(self) -> None:
         rows = [i for i in range(len(self.ids)) if self.alive[i]]
@@ -649,7 +681,8 @@ class Network:
         for name in _ARRAYS:
             setattr(new, name, getattr(self, name).copy())
         new.row_of = dict(self.row_of)
-        new.commune_rows = defaultdict(set, {k: set(v) for k, v in self.commune_rows.items()})
+        new.commune_rows = dict(self.commune_rows)  # the sets are copied on write
+        new._own_communes = set()
         new._sorted, new._sorted_rank = list(self._sorted), list(self._sorted_rank)
         added = [pid for pid, rec in changed.items() if rec is not None and pid not in new.row_of]
         if added:
@@ -669,10 +702,8 @@ class Network:
                 if pos < len(new._sorted) and new._sorted[pos] == (sort_key(old.name), pid):
                     del new._sorted[pos]
                     del new._sorted_rank[pos]
-                for code in {old.commune, *(s.commune for s in old.stops)} | {
-                    v.commune for v in old.events
-                }:
-                    new.commune_rows.get(code, set()).discard(i)
+                for code in _communes_of(old):
+                    new._commune_discard(code, i)
             if rec is None:
                 new.records.pop(pid, None)
                 if i is not None:
@@ -694,7 +725,9 @@ class Network:
         if rerank:
             new._rank_all()
         new._index_stops()
-        new.summaries = {k: v for k, v in self.summaries.items() if k not in changed}
+        new.summaries = dict(self.summaries)
+        for pid in changed:
+            new.summaries.pop(pid, None)
         return new
 
     # ----------------------------------------------------------------- reading
