@@ -818,7 +818,12 @@ def current(using: str = "default") -> Network:
     if connection.in_atomic_block:
         # This transaction may see its own uncommitted writes: a private model, kept
         # on the connection for this state only (never shared: it may roll back).
-        key = (db, version, last_change)
+        # PostgreSQL's sequences are not rolled back: a new write after a rollback
+        # has a new change id. SQLite's are: its count of changed rows, which a
+        # rollback does not lower, tells the two apart.
+        raw = connection.connection
+        writes = getattr(raw, "total_changes", 0) if connection.vendor == "sqlite" else 0
+        key = (db, version, last_change, writes)
         private = getattr(connection, "_maillage_network", None)
         if private is not None and private[0] == key:
             return private[1]
