@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from maillage.core import clock, csvsafe, params
 from maillage.core.maps import map_config
+from maillage.places import display as place_display
 from maillage.places.models import Place
 from maillage.places.search import FilterError, parse_near
 
@@ -292,6 +293,9 @@ def resource_page(request, pk):
             "refused": refused,
             "alternatives": alternatives,
             "week": week[:30],
+            # the place as every page says it (the read model's one rule): a hotel
+            # closed to the public off-season whose room is still bookable
+            "status": place_display.place_status(resource.place),
             "can_host": request.user.is_authenticated
             and request.user.can_edit_place(resource.place),
         },

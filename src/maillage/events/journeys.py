@@ -18,8 +18,7 @@ from .models import Occurrence
 def _where(event) -> tuple[float, float, int | None, str] | None:
     if event.stop_id:
         stop = event.stop
-        lat = stop.latitude if stop.latitude is not None else stop.commune.centroid_lat
-        lon = stop.longitude if stop.longitude is not None else stop.commune.centroid_lon
+        lat, lon = event.latitude, event.longitude
         place = stop.place
         name = f"{place.name} ({stop.commune.name})"
     else:

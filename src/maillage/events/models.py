@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from maillage.core import clock
+from maillage.core.geo import point_or_centroid
 from maillage.core.params import bounded, validate_bounded_date
 from maillage.places.models import Audience, Function, MobileStop, Place, Wheelchair
 
@@ -168,21 +169,25 @@ class Event(models.Model):
         labels = dict(Audience.choices)
         return [str(labels.get(a, a)) for a in self.audiences]
 
+    def _point(self) -> tuple[float | None, float | None]:
+        """At its stop (the stop's commune centroid when the stop has no coordinates:
+        the one fallback of :func:`maillage.core.geo.point_or_centroid`), else at its place."""
+        if self.stop:
+            c = self.stop.commune
+            lat, lon, _approx = point_or_centroid(
+                self.stop.latitude, self.stop.longitude, c.centroid_lat, c.centroid_lon
+            )
+            if lat is not None:
+                return lat, lon
+        return self.place.latitude, self.place.longitude
+
     @property
     def latitude(self):
-        if self.stop and self.stop.latitude is not None:
-            return self.stop.latitude
-        if self.stop and self.stop.commune.centroid_lat is not None:
-            return self.stop.commune.centroid_lat
-        return self.place.latitude
+        return self._point()[0]
 
     @property
     def longitude(self):
-        if self.stop and self.stop.longitude is not None:
-            return self.stop.longitude
-        if self.stop and self.stop.commune.centroid_lon is not None:
-            return self.stop.commune.centroid_lon
-        return self.place.longitude
+        return self._point()[1]
 
     @property
     def commune(self):

@@ -34,9 +34,11 @@ private model (never shared: the transaction may roll back).
 
 from __future__ import annotations
 
+# ruff: noqa: S608 (plain SQL in load_records: table names from the models, values as parameters)
 import bisect
 import datetime as dt
 import gc
+import json
 import threading
 import time
 import unicodedata
@@ -46,14 +48,25 @@ from dataclasses import dataclass
 
 import numpy as np
 from django.conf import settings
-from django.db import connections
+from django.db import connection, connections
 from django.utils.module_loading import import_string
 
 from maillage.core import clock
 from maillage.core.geo import point_or_centroid
+from maillage.territory.models import Commune
 
 from . import hours
-from .models import Closure, Fee, MobileStop, Notice, Place, PlaceFunction, PlaceType, Wheelchair
+from .models import (
+    Closure,
+    Fee,
+    Function,
+    MobileStop,
+    Notice,
+    Place,
+    PlaceFunction,
+    PlaceType,
+    Wheelchair,
+)
 from .taxonomy import FAMILIES
 
 OPEN, CLOSED, UNKNOWN = "open", "closed", "unknown"
@@ -72,7 +85,7 @@ MAX_INCREMENTAL = 2000
 # --------------------------------------------------------------------------- records
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Offer:
     """A function offered at a place; ``hours`` "" means the place's hours."""
 
@@ -140,8 +153,11 @@ class Visit:
     note: str = ""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class PlaceRec:
+    """A published place as the read model holds it. Never changed once built (not
+    frozen only because frozen dataclasses are three times slower to build)."""
+
     id: int
     slug: str
     name: str
@@ -354,40 +370,30 @@ def load_records(
 ) -> dict[int, PlaceRec]:
     """The records of the published places (or of ``place_ids``), in seven queries
     plus one per visit provider, whatever their number."""
-    places = Place.objects.all()
+    # The two big reads in plain SQL (names from the models): the ORM's per-value
+    # converters cost more than the database with 100,000 functions.
+    ids = None if place_ids is None else [int(i) for i in place_ids]
+    if ids is not None and not ids:
+        return {}
+    where, params = [], []
     if published_only:
-        places = places.filter(status=Place.Status.PUBLISHED)
-    if place_ids is not None:
-        ids = list(place_ids)
-        if not ids:
-            return {}
-        places = places.filter(pk__in=ids)
-    rows = list(
-        places.order_by().values_list(
-            "id",
-            "slug",
-            "name",
-            "type",
-            "latitude",
-            "longitude",
-            "is_mobile",
-            "opening_hours",
-            "commune_id",
-            "commune__name",
-            "postal_code",
-            "fee",
-            "wheelchair",
-            "hours_note",
-            "appointment_only",
-            "summary",
-            "address",
-            "website",
-            "email",
-            "phone",
-            "is_example",
-            "last_checked_at",
-        )
+        where.append("p.status = %s")
+        params.append(Place.Status.PUBLISHED)
+    if ids is not None:
+        where.append(f"p.id IN ({', '.join(['%s'] * len(ids))})")
+        params += ids
+    place_table, commune_table = Place._meta.db_table, Commune._meta.db_table
+    sql = (
+        "SELECT p.id, p.slug, p.name, p.type, p.latitude, p.longitude, p.is_mobile, "
+        "p.opening_hours, p.commune_id, c.name, p.postal_code, p.fee, p.wheelchair, "
+        "p.hours_note, p.appointment_only, p.summary, p.address, p.website, p.email, "
+        "p.phone, p.is_example, p.last_checked_at "
+        f"FROM {place_table} p LEFT JOIN {commune_table} c ON c.code = p.commune_id"
+        + (" WHERE " + " AND ".join(where) if where else "")
     )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
     found_ids = [r[0] for r in rows]
     if not found_ids:
         return {}
@@ -396,25 +402,37 @@ def load_records(
     def of(qs):
         return qs.filter(place_id__in=found_ids) if scoped else qs
 
-    offers: dict[int, list[Offer]] = defaultdict(list)
-    for pid, slug, name, fam, icon, own, audiences, fee, cond in (
-        of(PlaceFunction.objects.all())
-        .order_by("place_id", "function__family__position", "function__position", "function__slug")
-        .values_list(
-            "place_id",
-            "function__slug",
-            "function__name",
-            "function__family__slug",
-            "function__icon",
-            "opening_hours",
-            "audiences",
-            "fee",
-            "conditions",
+    functions = {
+        f[0]: f[1:]
+        for f in Function.objects.order_by().values_list(
+            "id", "slug", "name", "family__slug", "icon", "family__position", "position"
         )
-    ):
+    }
+    offers: dict[int, list[Offer]] = defaultdict(list)
+    audiences_of: dict[str, tuple[str, ...]] = {}
+    pf_sql = (
+        "SELECT place_id, function_id, opening_hours, audiences, fee, conditions "
+        f"FROM {PlaceFunction._meta.db_table}"
+    )
+    pf_params: list = []
+    if scoped:
+        pf_sql += f" WHERE place_id IN ({', '.join(['%s'] * len(found_ids))})"
+        pf_params = list(found_ids)
+    with connection.cursor() as cursor:
+        cursor.execute(pf_sql, pf_params)
+        pf_rows = cursor.fetchall()
+    for pid, fid, own, audiences, fee, cond in pf_rows:
+        slug, name, fam, icon, *_order = functions[fid]
+        if isinstance(audiences, str):  # SQLite: JSON text; PostgreSQL: already a list
+            if audiences not in audiences_of:
+                audiences_of[audiences] = tuple(json.loads(audiences) or ())
+            audiences = audiences_of[audiences]
         offers[pid].append(
             Offer(slug, name, fam, icon, own or "", tuple(audiences or ()), fee or "", cond or "")
         )
+    position = {f[0]: (f[4], f[5], f[0]) for f in functions.values()}
+    for items in offers.values():
+        items.sort(key=lambda o: position[o.slug])
     closures: dict[int, list[ClosureRec]] = defaultdict(list)
     for pid, start, end, reason in (
         of(Closure.objects.all())
@@ -473,7 +491,7 @@ def load_records(
             type=r[3],
             lat=r[4],
             lon=r[5],
-            is_mobile=r[6],
+            is_mobile=bool(r[6]),
             hours=r[7] or "",
             commune=r[8] or "",
             commune_name=r[9] or "",
@@ -481,22 +499,34 @@ def load_records(
             fee=r[11] or "",
             wheelchair=r[12] or "",
             hours_note=r[13] or "",
-            appointment_only=r[14],
+            appointment_only=bool(r[14]),
             summary=r[15] or "",
             address=r[16] or "",
             website=r[17] or "",
             email=r[18] or "",
             phone=r[19] or "",
-            is_example=r[20],
-            last_checked_at=r[21],
-            networks=tuple(sorted(networks.get(pid, ()), key=lambda n: (n[1], n[0]))),
+            is_example=bool(r[20]),
+            last_checked_at=_moment(r[21]),
+            networks=_sorted(networks.get(pid, ()), lambda n: (n[1], n[0])),
             offers=tuple(offers.get(pid, ())),
             closures=tuple(closures.get(pid, ())),
             notices=tuple(notices.get(pid, ())),
             stops=tuple(stops.get(pid, ())),
-            events=tuple(sorted(events.get(pid, ()), key=lambda v: (v.start, v.spot))),
+            events=_sorted(events.get(pid, ()), lambda v: (v.start, v.spot)),
         )
     return out
+
+
+def _sorted(items, key) -> tuple:
+    return tuple(sorted(items, key=key)) if len(items) > 1 else tuple(items)
+
+
+def _moment(value) -> dt.datetime | None:
+    """A datetime column read by plain SQL (SQLite hands back text, in UTC)."""
+    if value is None or isinstance(value, dt.datetime):
+        return value
+    moment = dt.datetime.fromisoformat(value)
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
 
 
 def record_for(place_id: int) -> PlaceRec | None:
@@ -509,6 +539,21 @@ def record_for(place_id: int) -> PlaceRec | None:
 
 
 # --------------------------------------------------------------------------- the model
+
+
+class _All:
+    """Every commune: a model being built owns all its sets."""
+
+    def __contains__(self, code) -> bool:
+        return True
+
+    def add(self, code) -> None:
+        pass
+
+
+def _communes_of(rec: PlaceRec) -> set[str]:
+    """The communes a place is found in: its own, and where a mobile unit stops."""
+    return {rec.commune, *(s.commune for s in rec.stops), *(v.commune for v in rec.events)}
 
 
 _ARRAYS = (
@@ -551,7 +596,8 @@ class Network:
         self.free_fmask = np.zeros(n, dtype=np.int64)
         self.name_rank = np.zeros(n, dtype=float)
         self.row_of: dict[int, int] = {}
-        self.commune_rows: dict[str, set[int]] = defaultdict(set)
+        self.commune_rows: dict[str, set[int]] = {}
+        self._own_communes: set[str] | _All = _All()
         for i, rec in enumerate(recs):
             self.row_of[rec.id] = i
             self._fill(i, rec)
@@ -576,11 +622,27 @@ class Network:
             if o.fee == Fee.FREE:
                 free |= bit
         self.fmask[i], self.free_fmask[i] = fmask, free
-        self.commune_rows[rec.commune].add(i)
-        for stop in rec.stops:
-            self.commune_rows[stop.commune].add(i)
-        for v in rec.events:
-            self.commune_rows[v.commune].add(i)
+        for code in _communes_of(rec):
+            self._commune_add(code, i)
+
+    def _commune_add(self, code: str, i: int) -> None:
+        rows = self.commune_rows.get(code)
+        if rows is None:
+            self.commune_rows[code] = {i}
+        elif code in self._own_communes:
+            rows.add(i)
+        else:  # shared with the model this one was patched from: copy on write
+            self.commune_rows[code] = rows | {i}
+            self._own_communes.add(code)
+
+    def _commune_discard(self, code: str, i: int) -> None:
+        rows = self.commune_rows.get(code)
+        if rows is not None and i in rows:
+            if code in self._own_communes:
+                rows.discard(i)
+            else:
+                self.commune_rows[code] = rows - {i}
+                self._own_communes.add(code)
 
     def _rank_all(self) -> None:
         rows = [i for i in range(len(self.ids)) if self.alive[i]]
@@ -619,7 +681,8 @@ class Network:
         for name in _ARRAYS:
             setattr(new, name, getattr(self, name).copy())
         new.row_of = dict(self.row_of)
-        new.commune_rows = defaultdict(set, {k: set(v) for k, v in self.commune_rows.items()})
+        new.commune_rows = dict(self.commune_rows)  # the sets are copied on write
+        new._own_communes = set()
         new._sorted, new._sorted_rank = list(self._sorted), list(self._sorted_rank)
         added = [pid for pid, rec in changed.items() if rec is not None and pid not in new.row_of]
         if added:
@@ -639,10 +702,8 @@ class Network:
                 if pos < len(new._sorted) and new._sorted[pos] == (sort_key(old.name), pid):
                     del new._sorted[pos]
                     del new._sorted_rank[pos]
-                for code in {old.commune, *(s.commune for s in old.stops)} | {
-                    v.commune for v in old.events
-                }:
-                    new.commune_rows.get(code, set()).discard(i)
+                for code in _communes_of(old):
+                    new._commune_discard(code, i)
             if rec is None:
                 new.records.pop(pid, None)
                 if i is not None:
@@ -664,7 +725,9 @@ class Network:
         if rerank:
             new._rank_all()
         new._index_stops()
-        new.summaries = {k: v for k, v in self.summaries.items() if k not in changed}
+        new.summaries = dict(self.summaries)
+        for pid in changed:
+            new.summaries.pop(pid, None)
         return new
 
     # ----------------------------------------------------------------- reading
@@ -755,7 +818,12 @@ def current(using: str = "default") -> Network:
     if connection.in_atomic_block:
         # This transaction may see its own uncommitted writes: a private model, kept
         # on the connection for this state only (never shared: it may roll back).
-        key = (db, version, last_change)
+        # PostgreSQL's sequences are not rolled back: a new write after a rollback
+        # has a new change id. SQLite's are: its count of changed rows, which a
+        # rollback does not lower, tells the two apart.
+        raw = connection.connection
+        writes = getattr(raw, "total_changes", 0) if connection.vendor == "sqlite" else 0
+        key = (db, version, last_change, writes)
         private = getattr(connection, "_maillage_network", None)
         if private is not None and private[0] == key:
             return private[1]

@@ -7,6 +7,7 @@ main function, from an inline SVG sprite of the same Lucide icons.
 
 from __future__ import annotations
 
+from maillage.core.geo import point_or_centroid
 from maillage.core.maps import map_config  # noqa: F401 (the web's views import it from here)
 from maillage.core.pictograms import icon_name
 from maillage.places import display
@@ -44,10 +45,11 @@ def place_marker(place, distance_km=None, place_filter=None) -> dict | None:
 
 def stop_marker(stop, fields: dict | None = None) -> dict | None:
     """A mobile unit's stop (at its commune's centroid when it has no coordinates)."""
-    lat, lon = stop.latitude, stop.longitude
-    if lat is None or lon is None:
-        lat, lon = stop.commune.centroid_lat, stop.commune.centroid_lon
-    if lat is None or lon is None:
+    c = stop.commune
+    lat, lon, _approximate = point_or_centroid(
+        stop.latitude, stop.longitude, c.centroid_lat, c.centroid_lon
+    )
+    if lat is None:
         return None
     place = stop.place
     return {

@@ -79,9 +79,20 @@ class Command(BaseCommand):
                     self.cfg.set("control_socket", control_socket)
                 else:
                     self.cfg.set("control_socket_disable", True)
+                self.cfg.set("post_worker_init", _warm)
 
             def load(self):
                 return application
 
         self.stdout.write(f"Maillage : http://{host}:{port}/  (Ctrl+C pour arrêter)")
         Server().run()
+
+
+def _warm(worker) -> None:
+    """Each worker builds the read model of the network before its first request."""
+    from django.db import connections
+
+    from maillage.places import network
+
+    network.current()
+    connections.close_all()
