@@ -8,7 +8,6 @@ A bad parameter is a 400 naming it ({"error": "bad_parameter", "parameter",
 from __future__ import annotations
 
 from django.shortcuts import get_object_or_404
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import APIException, PermissionDenied
@@ -18,6 +17,7 @@ from rest_framework.views import APIView
 
 from maillage.accounts.mail import absolute
 from maillage.core.api_errors import BadParameter
+from maillage.core.openapi import date_parameter
 from maillage.participation import ratelimit
 from maillage.places.search import FilterError
 
@@ -138,8 +138,8 @@ FILTERS = [
     OpenApiParameter("radius_km", float, description="with near; default 20, at most 200"),
     OpenApiParameter("function", str, description="function slug"),
     OpenApiParameter("audience", str, description="audience slug (seniors, young, ...)"),
-    OpenApiParameter("from", OpenApiTypes.DATE, description="first day (default: today)"),
-    OpenApiParameter("to", OpenApiTypes.DATE, description="last day"),
+    date_parameter("from", "first day (default: today), 1970 to 2200"),
+    date_parameter("to", "last day, 1970 to 2200"),
 ]
 
 

@@ -7,6 +7,7 @@ import re
 from collections.abc import Mapping
 
 from maillage.core import clock
+from maillage.core.params import in_bounds
 from maillage.places import hours
 from maillage.territory.geo import commune_at
 from maillage.territory.models import Commune
@@ -78,7 +79,7 @@ def parse_query(params: Mapping) -> tuple[Query, Commune | None]:
             raise OrientationError(
                 "free_at", "une date et heure ISO est attendue (2026-12-01T14:30)."
             ) from None
-        if not params.in_bounds(free_at):
+        if not in_bounds(free_at):
             raise OrientationError("free_at", "free_at doit tomber entre 1970 et 2200.")
         free_at = hours._aware(free_at)
     query = Query(tuple(needs), home, mobility, free_at, age_group)

@@ -161,6 +161,10 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Shared places of a territory: directory, mesh analysis, open data.",
     "VERSION": "0.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "maillage.core.openapi.shared_parameters_hook",
+    ],
 }
 
 # Maps: Leaflet is vendored under web/static/vendor; no tile server unless one is
