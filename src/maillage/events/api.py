@@ -16,7 +16,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from maillage.accounts.mail import absolute
-from maillage.core.api_errors import BadParameter
+from maillage.core.api_errors import BadParameter, error_responses, json_object
 from maillage.core.openapi import date_parameter
 from maillage.participation import ratelimit
 from maillage.places.search import FilterError
@@ -200,11 +200,11 @@ class RegistrationView(APIView):
     @extend_schema(
         summary="Register to a date",
         request=RegistrationInSerializer,
-        responses={201: RegistrationOutSerializer},
+        responses={201: RegistrationOutSerializer, **error_responses(409, 429)},
     )
     def post(self, request, pk):
         occ = get_object_or_404(Occurrence.objects.visible().select_related("event"), pk=pk)
-        body = RegistrationInSerializer(data=request.data)
+        body = RegistrationInSerializer(data=json_object(request.data))
         if not body.is_valid():
             name = next(iter(body.errors))
             raise BadParameter(name, str(body.errors[name][0]))
@@ -230,7 +230,7 @@ class RegistrationView(APIView):
 
     @extend_schema(
         summary="Registrations to a date (the place's hosts and coordinators)",
-        responses=RegistrationOutSerializer(many=True),
+        responses={200: RegistrationOutSerializer(many=True), **error_responses(403)},
     )
     def get(self, request, pk):
         occ = get_object_or_404(Occurrence.objects.select_related("event__place"), pk=pk)

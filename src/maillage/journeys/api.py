@@ -6,13 +6,14 @@ A bad parameter is a 400 whose JSON body names it and says why (as
 
 from __future__ import annotations
 
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from maillage.core.api_errors import error_responses
 from maillage.core.openapi import datetime_parameter
 
 from . import engine, services
@@ -128,7 +129,7 @@ _NEEDS_HELP = "; ".join(f"{n.slug} : {n.label}" for n in NEEDS)
     ],
     responses={
         200: JourneySerializer,
-        400: OpenApiResponse(description="Paramètre invalide : {error, parameter, message}."),
+        **error_responses(400),
     },
 )
 class OrientationView(APIView):
