@@ -210,7 +210,11 @@ def test_a_bad_parameter_raises_filter_error_naming_it_and_why(params, field, wo
         parse_filter(params)
     assert caught.value.field == field
     assert words in caught.value.message
-    assert caught.value.as_dict() == {"parameter": field, "message": caught.value.message}
+    assert caught.value.as_dict() == {
+        "error": "bad_parameter",
+        "parameter": field,
+        "message": caught.value.message,
+    }
 
 
 def test_to_params_round_trips_through_parse_filter():
