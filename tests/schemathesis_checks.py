@@ -9,6 +9,7 @@ are disconnected for the run (Django's test client does the same).
 from __future__ import annotations
 
 import itertools
+import time
 from collections.abc import Callable, Iterable
 
 import pytest
@@ -19,6 +20,7 @@ from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 from hypothesis.errors import Unsatisfiable
 from schemathesis.checks import not_a_server_error
+from schemathesis.core.failures import FailureGroup
 from schemathesis.specs.openapi.checks import response_schema_conformance
 
 
@@ -49,6 +51,62 @@ def check_operations(
     finally:
         for signal in (signals.request_started, signals.request_finished):
             signal.connect(close_old_connections)
+
+
+class Probe:
+    """Every operation of the schema, as one person (``headers``: their session
+    cookie and CSRF token, or none), with ALL of schemathesis's checks; failures
+    are collected (not stopped at), so that a run counts what it found."""
+
+    def __init__(self):
+        self.requests = 0
+        self.failures: list[str] = []
+        self.seconds: dict[str, float] = {}
+
+    def run(self, role: str, headers: dict[str, str], max_examples: int, skip=()) -> None:
+        for signal in (signals.request_started, signals.request_finished):
+            signal.disconnect(close_old_connections)
+        try:
+            schema = schemathesis.openapi.from_wsgi("/api/schema/", get_wsgi_application())
+            operations = [op for op in (r.ok() for r in schema.get_all_operations())]
+            for operation, mode in itertools.product(operations, schemathesis.GenerationMode):
+                if (operation.method.upper(), operation.path) in skip:
+                    continue
+                began = time.perf_counter()
+                self._run(role, operation, mode, headers, max_examples)
+                key = f"{operation.method.upper()} {operation.path}"
+                self.seconds[key] = self.seconds.get(key, 0) + time.perf_counter() - began
+        finally:
+            for signal in (signals.request_started, signals.request_finished):
+                signal.connect(close_old_connections)
+
+    def _run(self, role, operation, mode, headers, max_examples) -> None:
+        seen: set[str] = set()
+
+        @given(case=operation.as_strategy(generation_mode=mode))
+        @settings(
+            max_examples=max_examples,
+            deadline=None,
+            database=None,
+            derandomize=True,
+            suppress_health_check=list(HealthCheck),
+        )
+        def check(case):
+            self.requests += 1
+            response = case.call(headers=headers)
+            try:
+                case.validate_response(response, headers=headers)
+            except (AssertionError, FailureGroup) as failure:
+                first = str(failure).strip().splitlines()[0][:160]
+                key = f"{role} {mode.value} {operation.method.upper()} {operation.path}: {first}"
+                if key not in seen:
+                    seen.add(key)
+                    self.failures.append(f"{key}\n{str(failure)[:1500]}")
+
+        try:
+            check()
+        except Unsatisfiable:
+            assert mode is schemathesis.GenerationMode.NEGATIVE
 
 
 def _run(operation, mode, checks, max_examples: int) -> None:

@@ -18,6 +18,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from maillage.core.api_errors import error_responses
+from maillage.core.openapi import date_parameter
 
 from . import params, services
 from . import serializers as s
@@ -147,9 +148,8 @@ COMMON_PARAMETERS = [
         enum=list(params.TYPE_SLUGS),
         description="Type(s) de lieu, par exemple france-services.",
     ),
-    OpenApiParameter(
+    date_parameter(
         "date",
-        OpenApiTypes.DATE,
         description="Ne compter que les lieux ouverts ce jour-là (horaires, saisons, "
         "fermetures ; une unité mobile le jour de ses arrêts).",
     ),

@@ -28,6 +28,7 @@ from rest_framework.views import APIView
 
 from maillage.core import clock
 from maillage.core.api_errors import BadParameter, error_responses
+from maillage.core.openapi import datetime_parameter
 from maillage.places import exports, network
 from maillage.places.models import (
     FunctionFamily,
@@ -121,9 +122,31 @@ class PublicAPIView(JSONErrors, APIView):
 
 
 class Pagination(PageNumberPagination):
+    """``page`` and ``page_size`` as the schema says: whole numbers (1 to 500 a page);
+    anything else is a 400 naming it, not silently the default."""
+
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 500
+
+    def get_page_size(self, request):
+        text = request.query_params.get(self.page_size_query_param)
+        if text is None or text == "":
+            return self.page_size
+        if not text.isdigit() or not 1 <= int(text) <= self.max_page_size:
+            raise BadParameter(
+                "page_size", f"page_size : un nombre entier de 1 à {self.max_page_size}."
+            )
+        return int(text)
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == self.page_size_query_param:
+                parameter["schema"].update(minimum=1, maximum=self.max_page_size)
+            if parameter["name"] == self.page_query_param:
+                parameter["schema"].update(minimum=1)
+        return parameters
 
 
 # --------------------------------------------------------------------------- places
@@ -159,9 +182,8 @@ PLACE_PARAMETERS = [
         str,
         description="Code INSEE : les lieux de la commune et les unités mobiles qui s'y arrêtent.",
     ),
-    OpenApiParameter(
+    datetime_parameter(
         "open_at",
-        OpenApiTypes.DATETIME,
         description="Ouvert à ce moment (ISO 8601 ; sans fuseau : heure de Paris). Avec function : "
         "les horaires propres de la fonction.",
     ),

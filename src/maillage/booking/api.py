@@ -27,6 +27,7 @@ from rest_framework.views import APIView
 
 from maillage.core import clock
 from maillage.core.api_errors import json_object
+from maillage.core.openapi import datetime_parameter
 from maillage.core.params import ParameterError, parse_datetime, parse_near
 
 from . import availability, search, services
@@ -159,10 +160,8 @@ class ResourceSearchView(APIView):
             OpenApiParameter("near", OpenApiTypes.STR, description="latitude,longitude"),
             OpenApiParameter("commune", OpenApiTypes.STR, description="code INSEE"),
             OpenApiParameter("radius_km", OpenApiTypes.NUMBER, description="km"),
-            OpenApiParameter(
-                "from", OpenApiTypes.STR, description="ISO 8601, heure de Paris si sans décalage"
-            ),
-            OpenApiParameter("to", OpenApiTypes.STR, description="ISO 8601"),
+            datetime_parameter("from"),
+            datetime_parameter("to"),
             OpenApiParameter("duration", OpenApiTypes.INT, description="minutes"),
             OpenApiParameter("seats", OpenApiTypes.INT, description="personnes"),
             OpenApiParameter("equipment", OpenApiTypes.STR, description="visio,thd,..."),
@@ -209,8 +208,8 @@ class AvailabilityView(APIView):
             OpenApiParameter(
                 "resource", OpenApiTypes.INT, description="identifiant", required=True
             ),
-            OpenApiParameter("from", OpenApiTypes.STR, description="ISO 8601", required=True),
-            OpenApiParameter("to", OpenApiTypes.STR, description="ISO 8601", required=True),
+            datetime_parameter("from", required=True),
+            datetime_parameter("to", required=True),
             OpenApiParameter("seats", OpenApiTypes.INT, description="places"),
         ],
         responses={200: OpenApiTypes.OBJECT, 400: OpenApiTypes.OBJECT},

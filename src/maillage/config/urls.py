@@ -6,6 +6,8 @@ from django.urls import include, path
 
 from maillage.events.views import ics_all
 
+handler404 = "maillage.core.api_errors.not_found"  # JSON under /api/, the page elsewhere
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     # API, one module per domain, all under /api/ (OpenAPI at /api/schema/).

@@ -126,6 +126,19 @@ def exception_handler(exc: Exception, context: dict):
     return response
 
 
+def not_found(request, exception=None):
+    """``handler404``: under /api/, a 404 in the one error shape (a path the URL
+    patterns refuse, ``/api/places/1.5/``); elsewhere, Django's page."""
+    from django.http import JsonResponse
+    from django.views.defaults import page_not_found
+
+    if request.path.startswith("/api/"):
+        return JsonResponse(
+            {"error": "not_found", "message": "Aucune ressource à cette adresse."}, status=404
+        )
+    return page_not_found(request, exception)
+
+
 def json_object(data: Any) -> dict:
     """The request body as a JSON object, or a 400 saying one is expected."""
     if not isinstance(data, dict):
@@ -140,13 +153,11 @@ class ErrorSchema(AutoSchema):
         responses = super()._get_response_bodies(direction)
         if direction != "response":
             return responses
-        wanted = [400]
+        wanted = [400, 404]  # 404: also an unknown ?format= (DRF's format override)
         method = self.method.upper()
         permissions = getattr(self.view, "permission_classes", [])
         if method not in ("GET", "HEAD", "OPTIONS") or any(p is not AllowAny for p in permissions):
             wanted.append(403)
-        if "{" in self.path:
-            wanted.append(404)
         if getattr(self.view, "throttle_classes", None) or getattr(
             self.view, "rate_limited", False
         ):

@@ -8,7 +8,6 @@ A bad parameter is a 400 naming it ({"error": "bad_parameter", "parameter",
 from __future__ import annotations
 
 from django.shortcuts import get_object_or_404
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import APIException, PermissionDenied
@@ -17,8 +16,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from maillage.core import ratelimit
-from maillage.core.api_errors import BadParameter
+from maillage.core.api_errors import BadParameter, error_responses, json_object
 from maillage.core.mail import absolute
+from maillage.core.openapi import date_parameter
 from maillage.places.search import FilterError
 
 from . import services
@@ -138,8 +138,8 @@ FILTERS = [
     OpenApiParameter("radius_km", float, description="with near; default 20, at most 200"),
     OpenApiParameter("function", str, description="function slug"),
     OpenApiParameter("audience", str, description="audience slug (seniors, young, ...)"),
-    OpenApiParameter("from", OpenApiTypes.DATE, description="first day (default: today)"),
-    OpenApiParameter("to", OpenApiTypes.DATE, description="last day"),
+    date_parameter("from", "first day (default: today), 1970 to 2200"),
+    date_parameter("to", "last day, 1970 to 2200"),
 ]
 
 
@@ -200,11 +200,11 @@ class RegistrationView(APIView):
     @extend_schema(
         summary="Register to a date",
         request=RegistrationInSerializer,
-        responses={201: RegistrationOutSerializer},
+        responses={201: RegistrationOutSerializer, **error_responses(409, 429)},
     )
     def post(self, request, pk):
         occ = get_object_or_404(Occurrence.objects.visible().select_related("event"), pk=pk)
-        body = RegistrationInSerializer(data=request.data)
+        body = RegistrationInSerializer(data=json_object(request.data))
         if not body.is_valid():
             name = next(iter(body.errors))
             raise BadParameter(name, str(body.errors[name][0]))
@@ -230,7 +230,7 @@ class RegistrationView(APIView):
 
     @extend_schema(
         summary="Registrations to a date (the place's hosts and coordinators)",
-        responses=RegistrationOutSerializer(many=True),
+        responses={200: RegistrationOutSerializer(many=True), **error_responses(403)},
     )
     def get(self, request, pk):
         occ = get_object_or_404(Occurrence.objects.select_related("event__place"), pk=pk)

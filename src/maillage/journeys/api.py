@@ -6,15 +6,19 @@ A bad parameter is a 400 whose JSON body names it and says why (as
 
 from __future__ import annotations
 
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from maillage.core.api_errors import error_responses
+from maillage.core.openapi import datetime_parameter
+
 from . import engine, services
 from .needs import NEED_SLUGS, NEEDS
+from .services import MAX_NEEDS
 
 
 class StepSerializer(serializers.Serializer):
@@ -103,7 +107,10 @@ _NEEDS_HELP = "; ".join(f"{n.slug} : {n.label}" for n in NEEDS)
     parameters=[
         OpenApiParameter(
             "needs",
-            str,
+            {
+                "type": "string",
+                "pattern": f"^({'|'.join(NEED_SLUGS)})(,({'|'.join(NEED_SLUGS)})){{0,{MAX_NEEDS - 1}}}$",
+            },
             required=True,
             description=f"Besoins, séparés par des virgules, parmi : {', '.join(NEED_SLUGS)}.",
         ),
@@ -115,14 +122,14 @@ _NEEDS_HELP = "; ".join(f"{n.slug} : {n.label}" for n in NEEDS)
             enum=list(engine.MOBILITIES),
             description="car (défaut), no-car (à pied, en transport), reduced (mobilité réduite).",
         ),
-        OpenApiParameter(
-            "free_at", str, description="Quand la personne est libre (ISO 8601, heure de Paris)."
+        datetime_parameter(
+            "free_at", "Quand la personne est libre (ISO 8601, heure de Paris, 1970 à 2200)."
         ),
         OpenApiParameter("age_group", str, enum=list(engine.AGE_GROUPS), description="Âge."),
     ],
     responses={
         200: JourneySerializer,
-        400: OpenApiResponse(description="Paramètre invalide : {error, parameter, message}."),
+        **error_responses(400),
     },
 )
 class OrientationView(APIView):

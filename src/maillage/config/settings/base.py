@@ -183,6 +183,10 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "0.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "ENUM_NAME_OVERRIDES": {"IdeaStatusEnum": "maillage.agora.models.Status"},
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "maillage.core.openapi.shared_parameters_hook",
+    ],
 }
 
 # Maps: Leaflet is vendored under web/static/vendor; no tile server unless one is

@@ -1,0 +1,82 @@
+"""Parameters described in the OpenAPI schema exactly as the API reads them.
+
+A date parameter said to be a plain string lets a client (or schemathesis)
+send « hosted_places » and be refused; ``format: date`` lets it send year 1.
+These helpers describe dates and moments with the platform's bounds
+(:data:`maillage.core.params.MIN_YEAR` to ``MAX_YEAR``) as a pattern, so that
+what the schema calls valid is what the API accepts.
+"""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import OpenApiParameter
+
+from .params import MAX_YEAR, MIN_YEAR
+
+assert (MIN_YEAR, MAX_YEAR) == (1970, 2200)  # the year pattern below spells these bounds
+_YEAR = r"(19[7-9]\d|20\d\d|21\d\d|2200)"
+_DAY = r"(0[1-9]|1[0-2])-(0[1-9]|1\d|2[0-8])"  # up to the 28th: every month has it
+DATE_PATTERN = rf"^{_YEAR}-{_DAY}$"
+DATETIME_PATTERN = (
+    rf"^{_YEAR}-{_DAY}T([01]\d|2[0-3]):[0-5]\d(:[0-5]\d)?(Z|[+-](0\d|1[0-4]):[0-5]\d)?$"
+)
+
+
+def date_parameter(name: str, description: str = "", required: bool = False) -> OpenApiParameter:
+    """A day, ``AAAA-MM-JJ``, between 1970 and 2200."""
+    return OpenApiParameter(
+        name,
+        {"type": "string", "pattern": DATE_PATTERN, "example": "2026-12-03"},
+        description=description or f"AAAA-MM-JJ, entre {MIN_YEAR} et {MAX_YEAR}.",
+        required=required,
+    )
+
+
+def datetime_parameter(
+    name: str, description: str = "", required: bool = False
+) -> OpenApiParameter:
+    """A moment, ISO 8601, between 1970 and 2200; without an offset: Paris time."""
+    return OpenApiParameter(
+        name,
+        {"type": "string", "pattern": DATETIME_PATTERN, "example": "2026-12-03T14:30"},
+        description=description
+        or f"ISO 8601 (heure de Paris si sans décalage), entre {MIN_YEAR} et {MAX_YEAR}.",
+        required=required,
+    )
+
+
+# Parameters that mean the same in every API, described once: a query parameter
+# of that name gets this schema wherever it appears (postprocessing hook below).
+_LAT = r"-?([1-8]?\d(\.\d{1,6})?|90(\.0{1,6})?)"
+_LON = r"-?((1[0-7]\d|\d{1,2})(\.\d{1,6})?|180(\.0{1,6})?)"
+_DEPT = r"(\d{2,3}|2[AB])"
+_INSEE = r"(\d{5}|2[AB]\d{3})"
+SHARED_PARAMETERS: dict[str, dict] = {
+    "dept": {"type": "string", "pattern": rf"^{_DEPT}(,{_DEPT})*$", "example": "48"},
+    "commune": {"type": "string", "pattern": rf"^{_INSEE}$", "example": "48095"},
+    "around": {"type": "string", "pattern": rf"^{_INSEE}$", "example": "48095"},
+    "near": {"type": "string", "pattern": rf"^{_LAT},{_LON}$", "example": "44.5181,3.5006"},
+    "q": {"type": "string", "maxLength": 100, "pattern": "^[^\\x00]*$"},
+}
+#: no NUL character in any text parameter (refused by the middleware, PostgreSQL cannot store it)
+NO_NUL = "^[^\\x00]*$"
+
+
+def shared_parameters_hook(result, generator, request, public):
+    """drf-spectacular POSTPROCESSING_HOOKS entry: apply :data:`SHARED_PARAMETERS`."""
+    for path in result.get("paths", {}).values():
+        for operation in path.values():
+            for parameter in operation.get("parameters", []) if isinstance(operation, dict) else []:
+                shared = SHARED_PARAMETERS.get(parameter.get("name"))
+                if parameter.get("in") == "query" and shared is not None:
+                    if parameter["schema"].get("type") == "array":
+                        parameter["schema"]["items"] = dict(shared)
+                    else:
+                        parameter["schema"] = dict(shared)
+                schema = parameter.get("schema", {})
+                schema = schema.get("items", schema) if schema.get("type") == "array" else schema
+                if schema.get("type") == "string" and not (
+                    {"pattern", "enum", "format"} & set(schema)
+                ):
+                    schema["pattern"] = NO_NUL
+    return result
