@@ -8,7 +8,11 @@ main function, from an inline SVG sprite of the same Lucide icons.
 from __future__ import annotations
 
 from django.conf import settings
+from django.db.models import Max, Min
+from django.urls import reverse
 
+from maillage.territory.models import Commune
+from maillage.territory.tiles import archive_url
 from maillage.web import display
 from maillage.web.pictograms import icon_name
 
@@ -17,20 +21,49 @@ DEFAULT_ICON = "map-pin"
 NEAR_ICON = "crosshair"
 
 
-def map_config(boundaries_url: str = "", **extra) -> dict:
-    """The data-* attributes of a map element."""
+OSM_ATTRIBUTION = "© OpenStreetMap"
+TERRITORY_ATTRIBUTION = "Communes : IGN Admin Express"
+
+
+def territory_bounds() -> str:
+    """``min_lat,min_lon,max_lat,max_lon`` of the territory's communes ("" when none)."""
+    box = Commune.objects.in_departements(settings.MAILLAGE_DEPARTEMENTS).aggregate(
+        Min("min_lat"), Min("min_lon"), Max("max_lat"), Max("max_lon")
+    )
+    values = [box["min_lat__min"], box["min_lon__min"], box["max_lat__max"], box["max_lon__max"]]
+    return ",".join(f"{v:.5f}" for v in values) if None not in values else ""
+
+
+def map_config(**extra) -> dict:
+    """The data-* attributes of a map element: where to start, and the base map's archives."""
     lat, lon = settings.MAILLAGE_MAP_CENTER
+    territory, osm = archive_url("territoire"), archive_url("osm")
     config = {
         "center": f"{lat},{lon}",
         "zoom": str(settings.MAILLAGE_MAP_ZOOM),
+        "territory_tiles": territory,
+        "territory_attribution": TERRITORY_ATTRIBUTION if territory else "",
+        "osm_tiles": osm,
+        "osm_attribution": OSM_ATTRIBUTION if osm else "",
         "tile_url": settings.MAILLAGE_TILE_URL,
         "tile_attribution": settings.MAILLAGE_TILE_ATTRIBUTION
         if settings.MAILLAGE_TILE_URL
         else "",
-        "boundaries_url": boundaries_url,
     }
     config.update(extra)
     return config
+
+
+def commune_view(commune) -> dict | None:
+    """What a map needs to outline a commune and frame it (no geometry: the tiles have it)."""
+    if commune is None or commune.min_lat is None:
+        return None
+    return {
+        "code": commune.code,
+        "name": commune.name,
+        "url": reverse("web:commune", kwargs={"code": commune.code}),
+        "bounds": [[commune.min_lat, commune.min_lon], [commune.max_lat, commune.max_lon]],
+    }
 
 
 def _function_fields(place, place_filter=None) -> dict:
