@@ -175,9 +175,9 @@
     return L.divIcon({ html: node, className: "marker-icon", iconSize: [40, 40], iconAnchor: [20, 20], popupAnchor: [0, -18] });
   }
 
-  function placeEntry(m, labels, heading) {
+  function placeEntry(m, labels) {
     var box = el("div", "popup__place");
-    var title = el(heading ? "p" : "p", "popup__title");
+    var title = el("p", "popup__title");
     var link = el("a", null, m.name);
     link.href = m.url;
     title.appendChild(link);

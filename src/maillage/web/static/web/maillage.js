@@ -29,6 +29,7 @@
     L.control.zoom({ zoomInTitle: "Zoomer", zoomOutTitle: "Dézoomer" }).addTo(map);
     M.frenchControls(map);
     map.base = M.addBase(map, node);
+    node.maillageMap = map; // for the browser tests
     return map;
   }
 

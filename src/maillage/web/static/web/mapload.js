@@ -14,11 +14,13 @@
   var scripts = (me.dataset.scripts || "").split(" ").filter(Boolean);
 
   function go() {
+    // Before the site's own stylesheet, so that its rules for the map still win.
+    var first = document.head.querySelector("link[rel=stylesheet]");
     styles.forEach(function (url) {
       var link = document.createElement("link");
       link.rel = "stylesheet";
       link.href = url;
-      document.head.appendChild(link);
+      document.head.insertBefore(link, first);
     });
     scripts.forEach(function (url) {
       var script = document.createElement("script");
