@@ -46,7 +46,13 @@ def free_port() -> int:
 
 def serve(data_dir: Path, src: Path | None) -> tuple[subprocess.Popen, str]:
     port = free_port()
-    env = {**os.environ, "MAILLAGE_DATA_DIR": str(data_dir), "DJANGO_DEBUG": "0"}
+    env = {
+        **os.environ,
+        "MAILLAGE_DATA_DIR": str(data_dir),
+        # as `make demo` serves it
+        "DJANGO_SETTINGS_MODULE": "maillage.config.settings.dev",
+        "DJANGO_DEBUG": "0",
+    }
     if src is not None:
         env["PYTHONPATH"] = str(src / "src")
     process = subprocess.Popen(

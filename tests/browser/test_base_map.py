@@ -231,6 +231,7 @@ def test_the_commune_and_place_maps_use_the_base_map(
     wait_for_base_map(page, "[data-map=commune]")
     assert base_map_facts(page, ink=50)["ink"] >= 50  # Mende's name, and its neighbours'
     assert places_on_map(page, "[data-map=commune]") >= 6
+    shot(page, f"carte-commune-{viewport['width']}", "[data-map=commune]")
     assert page.evaluate(WIDER_THAN_VIEWPORT) == []
     assert serious_violations(page, axe_source) == []
     page.goto(live_server.url + "/lieux/mediatheque-mende/")
@@ -250,6 +251,7 @@ def test_the_analysis_map_names_the_communes_over_its_colours(
     expect(page.locator("[data-analysis-map] .leaflet-overlay-pane path").first).to_be_attached()
     page.wait_for_timeout(500)
     facts = base_map_facts(page, ink=100)
+    shot(page, "carte-analyse", "[data-analysis-map]")
     assert facts["ink"] >= 100  # names above the coloured communes
     assert serious_violations(page, axe_source) == []
     assert errors == []
