@@ -27,13 +27,14 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP) ## Create .venv and install Maillage with its development tools
 
-demo-setup: install ## Create the SQLite database and load Lozère's real data plus the demo places
+demo-setup: install ## Create the SQLite database, load Lozère's real data plus the demo places, build the base map
 	$(BIN)/maillage migrate --noinput
 	$(BIN)/maillage load-demo
 	$(BIN)/maillage load-demo-journeys
 	$(BIN)/maillage load-demo-booking
 	$(BIN)/maillage load-demo-events
 	$(BIN)/maillage load-demo-agora
+	$(BIN)/maillage build-tiles
 
 demo: demo-setup ## Set everything up and serve the demo on http://127.0.0.1:$(PORT)/ (with the mail worker)
 	export MAILLAGE_SITE_URL=$${MAILLAGE_SITE_URL:-http://127.0.0.1:$(PORT)}; \

@@ -119,7 +119,8 @@ def _run(operation, mode, checks, max_examples: int) -> None:
         suppress_health_check=list(HealthCheck),
     )
     def check(case):
-        case.validate_response(case.call(), checks=checks)
+        # uncompressed: the WSGI transport hands gzip bodies to the checks as they come
+        case.validate_response(case.call(headers={"Accept-Encoding": "identity"}), checks=checks)
 
     try:
         check()

@@ -127,14 +127,22 @@ def open_page(browser, requests_made, transactional_db):
 
 
 @pytest.fixture
-def lozere(transactional_db, open_data_dir):
-    """Lozère's real communes (boundaries), then the demo-like places."""
+def lozere(transactional_db, open_data_dir, settings, tmp_path_factory):
+    """Lozère's real communes (boundaries) and their base map, then the demo-like places."""
     from web.demo import build_demo
 
     from maillage.territory.importers import import_communes
+    from maillage.territory.models import Commune
+    from maillage.territory.tiles import build_territory_archive
 
     import_communes(["48"], [open_data_dir / "communes-geojson" / "communes-48-lozere.geojson"])
-    return build_demo()
+    demo = build_demo()  # gives the towns their populations, which rank their names
+    # the same communes every time: built once per session
+    archive = tmp_path_factory.getbasetemp() / "tiles" / "territory.pmtiles"
+    if not archive.exists():
+        build_territory_archive(archive, Commune.objects.all())
+    settings.MAILLAGE_TERRITORY_TILES_PATH = archive
+    return demo
 
 
 @pytest.fixture(scope="session")

@@ -12,12 +12,13 @@ import pytest
 from playwright.sync_api import expect
 
 from .conftest import DESKTOP, PHONE, screenshot, serious_violations, watch_errors
+from .test_base_map import places_on_map
 
 pytestmark = pytest.mark.browser
 
 
 def wait_for_map(page):
-    page.wait_for_selector(".leaflet-container")
+    page.wait_for_selector(".leaflet-container")  # built after the page's load event
     page.wait_for_load_state("networkidle")
 
 
@@ -25,16 +26,16 @@ def test_home_shows_markers_and_a_filter_narrows_them(page, live_server, lozere)
     errors = watch_errors(page)
     page.goto(live_server.url + "/")
     wait_for_map(page)
-    # five located places plus the mobile unit's two stops
-    assert page.locator(".leaflet-marker-icon .marker").count() == 7
+    # five located places plus the mobile unit's two stops, alone or in clusters
+    assert places_on_map(page) == 7
     assert page.locator("#results .card").count() == 6
-    # the communes' boundaries (our own API) are the base layer
-    assert page.locator(".leaflet-overlay-pane path").count() >= 150
+    # the base map: vector tiles of the communes, served by the site
+    expect(page.locator("#map .leaflet-tile-pane canvas").first).to_be_visible()
 
     with page.expect_response(re.compile(r"function=fablab")):
         page.select_option("#f-function", "fablab")
     expect(page.locator("#results .card")).to_have_count(1)
-    assert page.locator(".leaflet-marker-icon .marker").count() == 1
+    assert places_on_map(page) == 1
     assert "function=fablab" in page.url
     assert "1 lieu" in page.locator("#results-status").text_content()
 

@@ -182,11 +182,22 @@ def test_the_markers_carry_the_pictogram_of_the_function_searched(client, demo):
     assert fablab["family"] == "makers"
 
 
-def test_without_a_tile_server_the_map_uses_our_commune_boundaries(client, demo, settings):
+def test_the_map_reads_the_territory_base_map_served_here(client, demo, settings, tmp_path):
+    from maillage.territory.models import Commune
+    from maillage.territory.tiles import build_territory_archive
+
     settings.MAILLAGE_TILE_URL = ""
+    settings.MAILLAGE_TERRITORY_TILES_PATH = tmp_path / "territory.pmtiles"
     map_div = page_of(client.get("/")).find_all("div", id="map")[0]
+    assert map_div["data-territory-tiles"] == ""  # not built yet: no base map asked for
+    build_territory_archive(tmp_path / "territory.pmtiles", Commune.objects.all(), 8, 9)
+    page = page_of(client.get("/"))
+    map_div = page.find_all("div", id="map")[0]
+    assert map_div["data-territory-tiles"] == "/tuiles/territoire.pmtiles"
     assert map_div["data-tile-url"] == ""
-    assert map_div["data-boundaries-url"] == "/api/communes.geojson?dept=48"
+    assert "data-boundaries-url" not in map_div  # no 320 kB of GeoJSON any more
+    south, west, north, east = map(float, map_div["data-bounds"].split(","))
+    assert south < 44.52 < north and west < 3.5 < east  # the territory, to frame the map
 
 
 def test_a_configured_tile_server_is_handed_to_the_map(client, demo, settings):

@@ -12,6 +12,7 @@ from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 
 from maillage.places.models import FunctionFamily, PlaceType
+from maillage.territory.tiles import archive_url
 
 from . import output, params, services, svgmap
 from .api import MAX_RECOMMEND_THRESHOLD
@@ -187,6 +188,7 @@ def page(request):
         unit_word="distance" if unit == "km" else "temps",
         summary=_summary_context(a),
         boundaries_url=_boundaries_url(query.departements or []),
+        territory_tiles=archive_url("territoire"),
     )
     under = a.underserved_rows()
     context["underserved"] = [

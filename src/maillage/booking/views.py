@@ -214,6 +214,9 @@ def search_page(request):
             "lon": h.resource.place.longitude,
             "name": f"{h.resource.name} · {h.resource.place.name}",
             "url": reverse("booking:resource", args=[h.resource.pk]),
+            "type": str(h.resource.get_kind_display()),
+            "where": h.resource.place.commune.name if h.resource.place.commune_id else "",
+            "icon": "map-pin",
         }
         for h in hits
         if h.resource.place.latitude is not None
@@ -227,6 +230,7 @@ def search_page(request):
             "points": points,
             "searched": form.is_bound,
             "map": map_config(),
+            "map_icons": ["map-pin"],
         },
     )
 

@@ -3,6 +3,31 @@
 from __future__ import annotations
 
 from django.http import HttpResponseBadRequest, JsonResponse
+from django.middleware.gzip import GZipMiddleware
+
+COMPRESSIBLE = (
+    "text/",
+    "application/json",
+    "application/geo+json",
+    "application/javascript",
+    "application/xml",
+    "image/svg+xml",
+    "application/ld+json",
+)
+
+
+class CompressMiddleware(GZipMiddleware):
+    """Django's gzip (with its BREACH padding) for text only: pages, JSON, CSS, scripts.
+
+    Byte ranges (206, PMTiles archives) and already-compressed bodies (images,
+    tile archives, PDF) pass unchanged: compressing a range would break it.
+    """
+
+    def process_response(self, request, response):
+        content_type = response.get("Content-Type", "").split(";")[0].strip()
+        if response.status_code == 206 or not content_type.startswith(COMPRESSIBLE):
+            return response
+        return super().process_response(request, response)
 
 
 class RejectNulBytesMiddleware:

@@ -7,14 +7,40 @@ main function, from an inline SVG sprite of the same Lucide icons.
 
 from __future__ import annotations
 
+from django.conf import settings
+from django.db.models import Max, Min
+from django.urls import reverse
+
 from maillage.core.geo import point_or_centroid
 from maillage.core.maps import map_config  # noqa: F401 (the web's views import it from here)
 from maillage.core.pictograms import icon_name
 from maillage.places import display
+from maillage.territory.models import Commune
 
 MOBILE_ICON = "truck"
 DEFAULT_ICON = "map-pin"
 NEAR_ICON = "crosshair"
+
+
+def territory_bounds() -> str:
+    """``min_lat,min_lon,max_lat,max_lon`` of the territory's communes ("" when none)."""
+    box = Commune.objects.in_departements(settings.MAILLAGE_DEPARTEMENTS).aggregate(
+        Min("min_lat"), Min("min_lon"), Max("max_lat"), Max("max_lon")
+    )
+    values = [box["min_lat__min"], box["min_lon__min"], box["max_lat__max"], box["max_lon__max"]]
+    return ",".join(f"{v:.5f}" for v in values) if None not in values else ""
+
+
+def commune_view(commune) -> dict | None:
+    """What a map needs to outline a commune and frame it (no geometry: the tiles have it)."""
+    if commune is None or commune.min_lat is None:
+        return None
+    return {
+        "code": commune.code,
+        "name": commune.name,
+        "url": reverse("web:commune", kwargs={"code": commune.code}),
+        "bounds": [[commune.min_lat, commune.min_lon], [commune.max_lat, commune.max_lon]],
+    }
 
 
 def _function_fields(place, place_filter=None) -> dict:

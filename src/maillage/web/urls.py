@@ -15,4 +15,5 @@ urlpatterns = [
     path("pictogrammes/", views.legend, name="legend"),
     path("pictogrammes/couleurs.css", views.family_colours, name="family-colours"),
     path("charte/", views.charter, name="charter"),
+    path("tuiles/<slug:name>.pmtiles", views.tiles, name="tiles"),
 ]

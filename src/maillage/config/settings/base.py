@@ -49,6 +49,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Compresses pages and JSON (and static files served without a precompressed copy).
+    "maillage.config.middleware.CompressMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # before the session: a NUL byte in the session cookie never reaches the database
     "maillage.config.middleware.RejectNulBytesMiddleware",
@@ -196,6 +198,13 @@ MAILLAGE_TILE_ATTRIBUTION = env.get(
     "MAILLAGE_TILE_ATTRIBUTION",
     '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>',
 )
+# The base map: vector tiles served by Maillage itself from PMTiles archives (no third-party
+# host). The territory's own archive (communes) is built by `maillage build-tiles`; a full
+# OpenStreetMap extract of the territory in the same format can be laid under it (docs/deploy.md).
+MAILLAGE_TERRITORY_TILES_PATH = Path(
+    env.get("MAILLAGE_TERRITORY_TILES_PATH", str(DATA_DIR / "tiles" / "territory.pmtiles"))
+)
+MAILLAGE_TILES_PATH = env.get("MAILLAGE_TILES_PATH", "")
 MAILLAGE_MAP_CENTER = (44.52, 3.50)  # Lozère; override per territory
 MAILLAGE_MAP_ZOOM = 9
 

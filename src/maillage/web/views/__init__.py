@@ -4,5 +4,6 @@ from .communes import commune
 from .home import home
 from .legend import charter, family_colours, legend
 from .places import place
+from .tiles import tiles
 
-__all__ = ["charter", "commune", "family_colours", "home", "legend", "place"]
+__all__ = ["charter", "commune", "family_colours", "home", "legend", "place", "tiles"]

@@ -12,7 +12,7 @@ from maillage.places import display
 from maillage.places.models import FunctionFamily, MobileStop, Place
 from maillage.places.search import PlaceFilter, PlaceHit, search_places
 from maillage.territory.models import Commune
-from maillage.web.maps import map_config, marker_data, stop_marker
+from maillage.web.maps import commune_view, map_config, marker_data, stop_marker
 
 
 @dataclass(frozen=True)
@@ -62,7 +62,7 @@ def commune(request, code):
         "units": units,
         "map": map_config(),
         "map_data": {**markers, "fit": True},
-        "commune_geometry": commune.geometry,
+        "map_commune": commune_view(commune),
         "sprite_icons": sorted({m["icon"] for m in markers["places"] + markers["stops"]}),
         "map_link": reverse("web:home") + f"?ou={commune.code}",
     }

@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
-
-from django.conf import settings
 from django.shortcuts import render
-from django.urls import NoReverseMatch, reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 
@@ -14,7 +10,7 @@ from maillage.core import clock
 from maillage.places import display
 from maillage.places.models import FunctionFamily, PlaceType
 from maillage.places.search import search_places
-from maillage.web.maps import map_config, marker_data, sprite_icons
+from maillage.web.maps import commune_view, map_config, marker_data, sprite_icons, territory_bounds
 from maillage.web.search_form import RADIUS_CHOICES, read_search_form
 
 LIST_LIMIT = 60
@@ -56,7 +52,7 @@ def home(request):
         "map_data": {
             **markers,
             "near": list(near) if near else None,
-            "commune": _commune_view(form.commune),
+            "commune": commune_view(form.commune),
         },
     }
     if is_htmx(request):
@@ -67,30 +63,10 @@ def home(request):
             families=families,
             place_types=PlaceType.choices,
             radius_choices=RADIUS_CHOICES,
-            map=map_config(boundaries_url=_boundaries_url()),
+            map=map_config(bounds=territory_bounds()),
             sprite_icons=sprite_icons(families),
             page_title=_("Les lieux partagés près de chez vous"),
         )
         response = render(request, "web/home.html", context)
     patch_vary_headers(response, ["HX-Request"])
     return response
-
-
-def _commune_view(commune):
-    if commune is None or commune.min_lat is None:
-        return None
-    return {
-        "code": commune.code,
-        "name": commune.name,
-        "url": reverse("web:commune", kwargs={"code": commune.code}),
-        "bounds": [[commune.min_lat, commune.min_lon], [commune.max_lat, commune.max_lon]],
-    }
-
-
-def _boundaries_url() -> str:
-    """The API's commune boundaries of the territory (the base layer of the map)."""
-    try:
-        url = reverse("api:communes-geojson")
-    except NoReverseMatch:
-        return ""
-    return url + "?" + urlencode({"dept": ",".join(settings.MAILLAGE_DEPARTEMENTS)})

@@ -13,7 +13,7 @@ from maillage.core import clock
 from maillage.places import display, network
 from maillage.places.models import CharterItem, MobileStop, Place, PlaceFunction
 from maillage.web.history import place_history
-from maillage.web.maps import map_config, place_marker, stop_markers
+from maillage.web.maps import commune_view, map_config, place_marker, stop_markers
 
 
 def _place_queryset():
@@ -60,7 +60,7 @@ def place(request, slug):
         "history": place_history(place),
         "map": map_config(),
         "map_data": {"places": markers["places"], "stops": markers["stops"], "fit": True},
-        "commune_geometry": place.commune.geometry if place.commune_id else None,
+        "map_commune": commune_view(place.commune) if place.commune_id else None,
         "sprite_icons": sorted({m["icon"] for m in markers["places"] + markers["stops"]}),
     }
     return render(request, "web/place.html", context)

@@ -73,6 +73,8 @@
     L.control.zoom({ zoomInTitle: "Zoomer", zoomOutTitle: "Dézoomer" }).addTo(map);
     map.attributionControl.setPrefix(false);
     map.setView([44.52, 3.5], 9);
+    // the communes' names from the shared base map, drawn above the colours
+    if (window.MaillageMap) window.MaillageMap.addBase(map, node, { overlay: true });
     var communes = L.featureGroup().addTo(map);
     var marks = L.featureGroup().addTo(map);
 

@@ -1,8 +1,12 @@
-/* Booking search: results on a map; "near me" fills the hidden near field. */
+/* Booking search: "near me" fills the hidden near field; the free resources on
+ * the shared base map (web/basemap.js), clustered, one marker per place. This
+ * file is loaded twice: deferred with the page (the button), then after the
+ * page's load event with the map's scripts (the map). */
 (function () {
   "use strict";
   var near = document.getElementById("near-me");
-  if (near && navigator.geolocation) {
+  if (near && navigator.geolocation && !near.dataset.ready) {
+    near.dataset.ready = "1";
     near.hidden = false;
     near.addEventListener("click", function () {
       navigator.geolocation.getCurrentPosition(function (pos) {
@@ -13,22 +17,17 @@
   }
   var node = document.getElementById("booking-map");
   var data = document.getElementById("booking-points");
-  if (!node || !data || !window.L) return;
+  var M = window.MaillageMap;
+  if (!node || !data || !window.L || !M || node.dataset.drawn) return;
+  node.dataset.drawn = "1";
   var points = JSON.parse(data.textContent);
+  var labels = M.labelsOf(node);
   var center = (node.dataset.center || "44.52,3.5").split(",").map(Number);
   node.textContent = "";
-  var map = L.map(node, { center: center, zoom: Number(node.dataset.zoom || 9) });
-  map.attributionControl.setPrefix(false);
-  if (node.dataset.tileUrl) {
-    L.tileLayer(node.dataset.tileUrl, { attribution: node.dataset.tileAttribution || "", maxZoom: 19 }).addTo(map);
-  }
-  var bounds = [];
-  points.forEach(function (p) {
-    var link = document.createElement("a");
-    link.href = p.url;
-    link.textContent = p.name;
-    L.circleMarker([p.lat, p.lon], { radius: 8 }).bindPopup(link).addTo(map);
-    bounds.push([p.lat, p.lon]);
-  });
+  var map = L.map(node, { center: center, zoom: Number(node.dataset.zoom || 9), scrollWheelZoom: false });
+  M.frenchControls(map);
+  M.addBase(map, node);
+  var markers = M.clusterGroup(labels).addTo(map);
+  var bounds = M.drawMarkers(markers, { places: points }, labels, true);
   if (bounds.length) map.fitBounds(bounds, { maxZoom: 12, padding: [20, 20] });
 })();

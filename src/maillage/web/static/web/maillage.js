@@ -2,102 +2,21 @@
  *
  * Everything the page needs arrives as data: data-* attributes on the map
  * element and JSON in <script type="application/json"> elements (the CSP
- * forbids inline scripts and styles). Markers are the pictograms of the
- * places' main function, drawn from the page's inline SVG sprite. Without a
- * tile server (the default) the base layer is the communes' boundaries from
- * our own API: no request ever leaves this site.
+ * forbids inline scripts and styles). The base map, the markers (pictograms
+ * of the places' main function, one marker per address) and their clusters
+ * come from basemap.js (window.MaillageMap); no request ever leaves this site.
  */
 (function () {
   "use strict";
 
-  var SVG_NS = "http://www.w3.org/2000/svg";
-  var SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
-  var BOUNDARY_STYLE = {
-    color: "#6f7f76", weight: 1, opacity: 0.9,
-    fillColor: "#f4f1e8", fillOpacity: 1,
-  };
   var NEAREST_SHOWN = 3;
-  var FOCUS_STYLE = { color: "#1f5f6b", weight: 3, fillColor: "#e4efe9", fillOpacity: 0.6 };
+  var M = window.MaillageMap;
+  var el = M && M.el;
 
   function readJSON(id) {
-    var el = document.getElementById(id);
-    if (!el) return null;
-    try { return JSON.parse(el.textContent); } catch (e) { return null; }
-  }
-
-  function slug(value) {
-    return SLUG.test(value || "") ? value : "";
-  }
-
-  function pictogram(icon, size) {
-    var svg = document.createElementNS(SVG_NS, "svg");
-    var attrs = {
-      viewBox: "0 0 24 24", width: size, height: size, fill: "none",
-      stroke: "currentColor", "stroke-width": "2", "stroke-linecap": "round",
-      "stroke-linejoin": "round", "aria-hidden": "true", focusable: "false",
-    };
-    Object.keys(attrs).forEach(function (k) { svg.setAttribute(k, attrs[k]); });
-    var use = document.createElementNS(SVG_NS, "use");
-    use.setAttribute("href", "#picto-" + (slug(icon) || "map-pin"));
-    svg.appendChild(use);
-    return svg;
-  }
-
-  function markerIcon(m, extraClass) {
-    var el = document.createElement("span");
-    var family = slug(m.family);
-    el.className = "marker" + (family ? " fam-" + family : "") + (extraClass ? " " + extraClass : "");
-    el.appendChild(pictogram(m.icon, 22));
-    var label = document.createElement("span");
-    label.className = "visually-hidden";
-    label.textContent = m.name + (m.where ? " (" + m.where + ")" : "");
-    el.appendChild(label);
-    return L.divIcon({ html: el, className: "marker-icon", iconSize: [40, 40], iconAnchor: [20, 20], popupAnchor: [0, -18] });
-  }
-
-  function el(tag, className, text) {
-    var node = document.createElement(tag);
-    if (className) node.className = className;
-    if (text) node.textContent = text;
-    return node;
-  }
-
-  function popupContent(m, labels) {
-    var box = el("div", "popup");
-    var title = el("p", "popup__title");
-    var link = el("a", null, m.name);
-    link.href = m.url;
-    title.appendChild(link);
-    box.appendChild(title);
-    var meta = [m.type];
-    if (m.mobile) meta.push(labels.stop + " : " + m.where);
-    else if (m.where) meta.push(m.where);
-    box.appendChild(el("p", "popup__meta", meta.join(" · ")));
-    if (m.distance_km !== null && m.distance_km !== undefined) {
-      box.appendChild(el("p", "popup__meta", m.distance_km.toLocaleString("fr-FR") + " km"));
-    }
-    var more = el("a", "popup__more", labels.see);
-    more.href = m.url;
-    box.appendChild(more);
-    return box;
-  }
-
-  function labelsOf(node) {
-    return {
-      see: node.dataset.labelSee || "Voir la fiche",
-      stop: node.dataset.labelStop || "Arrêt",
-      near: node.dataset.labelNear || "Chercher autour de ce point",
-      commune: node.dataset.labelCommune || "Ce qui est près de",
-      here: node.dataset.labelHere || "Point de départ",
-    };
-  }
-
-  function frenchControls(map) {
-    map.attributionControl.setPrefix(false);
-    map.on("popupopen", function (e) {
-      var close = e.popup.getElement().querySelector(".leaflet-popup-close-button");
-      if (close) { close.setAttribute("aria-label", "Fermer"); close.title = "Fermer"; }
-    });
+    var node = document.getElementById(id);
+    if (!node) return null;
+    try { return JSON.parse(node.textContent); } catch (e) { return null; }
   }
 
   function baseMap(node, options) {
@@ -108,52 +27,24 @@
       attributionControl: true, zoomSnap: 0.25,
     }, options || {}));
     L.control.zoom({ zoomInTitle: "Zoomer", zoomOutTitle: "Dézoomer" }).addTo(map);
-    frenchControls(map);
-    if (node.dataset.tileUrl) {
-      L.tileLayer(node.dataset.tileUrl, {
-        attribution: node.dataset.tileAttribution || "", maxZoom: 19,
-      }).addTo(map);
-    }
+    M.frenchControls(map);
+    map.base = M.addBase(map, node);
+    node.maillageMap = map; // for the browser tests
     return map;
-  }
-
-  function drawMarkers(layer, data, labels, keyboard) {
-    layer.clearLayers();
-    var points = [];
-    (data.places || []).forEach(function (m) {
-      var marker = L.marker([m.lat, m.lon], { icon: markerIcon(m), title: m.name, keyboard: keyboard, riseOnHover: true });
-      marker.bindPopup(popupContent(m, labels));
-      layer.addLayer(marker);
-      points.push([m.lat, m.lon]);
-    });
-    (data.stops || []).forEach(function (m) {
-      var marker = L.marker([m.lat, m.lon], { icon: markerIcon(m, "marker--mobile"), title: m.name + " (" + m.where + ")", keyboard: keyboard, riseOnHover: true });
-      marker.bindPopup(popupContent(Object.assign({ mobile: true }, m), labels));
-      layer.addLayer(marker);
-      points.push([m.lat, m.lon]);
-    });
-    return points;
   }
 
   /* ------------------------------------------------------------ the map page */
 
   function finderMap(node) {
-    var labels = labelsOf(node);
+    var labels = M.labelsOf(node);
     var form = document.getElementById("search");
     var map = baseMap(node, { keyboard: true });
-    var boundaries = L.featureGroup().addTo(map);
-    var markers = L.featureGroup().addTo(map);
+    var markers = M.clusterGroup(labels).addTo(map);
     var nearLayer = L.layerGroup().addTo(map);
     var lastKey = null;
-    var territory = null; // the bounds of the communes' boundaries, once loaded
-    var communeLayers = {}; // INSEE code -> its boundary layer
-    var focused = null;
+    var territory = territoryBounds(node);
 
-    function focusCommune(code) {
-      if (focused) focused.setStyle(BOUNDARY_STYLE);
-      focused = code ? communeLayers[code] || null : null;
-      if (focused) { focused.setStyle(FOCUS_STYLE); focused.bringToFront(); }
-    }
+    function focusCommune(code) { map.base.setFocus(code); }
     var touched = false; // the person moved the map: leave the view alone
     ["mousedown", "touchstart", "wheel", "keydown"].forEach(function (type) {
       node.addEventListener(type, function () { touched = true; }, { passive: true });
@@ -184,42 +75,15 @@
       L.popup().setLatLng(latlng).setContent(box).openOn(map);
     }
 
-    map.on("click", function (e) { pointPopup(e.latlng, null); });
-
-    (node.dataset.boundariesUrl || "").split(" ").filter(Boolean).forEach(function (url) {
-      fetch(url, { credentials: "same-origin", headers: { Accept: "application/geo+json, application/json" } })
-        .then(function (r) { return r.ok ? r.json() : null; })
-        .then(function (geojson) {
-          if (!geojson) return;
-          L.geoJSON(geojson, {
-            style: function () { return BOUNDARY_STYLE; },
-            bubblingMouseEvents: false,
-            onEachFeature: function (feature, layer) {
-              var p = feature.properties || {};
-              var commune = { code: p.code || p.insee || "", name: p.name || p.nom || "" };
-              if (commune.name) layer.bindTooltip(el("span", null, commune.name), { sticky: true, direction: "top" });
-              if (commune.code) communeLayers[commune.code] = layer;
-              layer.on("click", function (e) { pointPopup(e.latlng, commune); });
-            },
-          }).addTo(boundaries);
-          boundaries.bringToBack();
-          territory = boundaries.getBounds();
-          var current = readJSON("map-data") || {};
-          focusCommune(current.commune && current.commune.code);
-          if (!touched && lastKey === JSON.stringify([null, null]) && territory.isValid()) {
-            map.fitBounds(territory, { padding: [10, 10] });
-          }
-        })
-        .catch(function () { /* the map still works without boundaries */ });
-    });
+    map.on("click", function (e) { pointPopup(e.latlng, map.base.communeAt(e.latlng)); });
 
     function refresh() {
       var data = readJSON("map-data") || {};
-      var points = drawMarkers(markers, data, labels, true);
+      var points = M.drawMarkers(markers, data, labels, true);
       nearLayer.clearLayers();
       if (data.near) {
         L.marker(data.near, {
-          icon: markerIcon({ name: labels.here, icon: "crosshair" }, "marker--near"),
+          icon: M.markerIcon({ name: labels.here, icon: "crosshair" }, "marker--near"),
           interactive: false, keyboard: false, zIndexOffset: 1000,
         }).addTo(nearLayer);
       }
@@ -232,7 +96,7 @@
           if (data.commune && data.commune.bounds) view.extend(data.commune.bounds);
           points.slice(0, NEAREST_SHOWN).forEach(function (p) { view.extend(p); });
           map.fitBounds(view, { padding: [40, 40], maxZoom: 12 });
-        } else if (territory && territory.isValid()) {
+        } else if (territory) {
           map.fitBounds(territory, { padding: [10, 10] });
         } else if (points.length) {
           map.fitBounds(points, { padding: [30, 30], maxZoom: 12 });
@@ -280,21 +144,26 @@
   /* ------------------------------------------------------------ small maps */
 
   function smallMap(node) {
-    var labels = labelsOf(node);
+    var labels = M.labelsOf(node);
     var map = baseMap(node, { scrollWheelZoom: false, keyboard: false });
     var bounds = L.latLngBounds([]);
-    var geometry = readJSON("map-boundary");
-    if (geometry) {
-      var boundary = L.geoJSON(geometry, { style: function () { return FOCUS_STYLE; }, interactive: false }).addTo(map);
-      bounds.extend(boundary.getBounds());
+    var commune = readJSON("map-commune");
+    if (commune && commune.bounds) {
+      map.base.setFocus(commune.code);
+      bounds.extend(commune.bounds);
     }
-    var markers = L.featureGroup().addTo(map);
-    var points = drawMarkers(markers, readJSON("map-data") || {}, labels, false);
+    var markers = M.clusterGroup(labels).addTo(map);
+    var points = M.drawMarkers(markers, readJSON("map-data") || {}, labels, false);
     points.forEach(function (p) { bounds.extend(p); });
     if (bounds.isValid()) {
-      if (points.length === 1 && !geometry) map.setView(points[0], 13);
+      if (points.length === 1 && !commune) map.setView(points[0], 13);
       else map.fitBounds(bounds, { padding: [20, 20], maxZoom: 14 });
     }
+  }
+
+  function territoryBounds(node) {
+    var b = (node.dataset.bounds || "").split(",").map(Number);
+    return b.length === 4 && b.every(isFinite) ? L.latLngBounds([b[0], b[1]], [b[2], b[3]]) : null;
   }
 
   /* Shorter, shareable addresses: htmx leaves out the form's empty fields. */
@@ -309,7 +178,7 @@
   });
 
   function init() {
-    if (!window.L) return;
+    if (!window.L || !M) return;
     document.querySelectorAll("[data-map]").forEach(function (node) {
       if (node.dataset.map === "finder") finderMap(node);
       else smallMap(node);
