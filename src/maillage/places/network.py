@@ -522,10 +522,11 @@ def _sorted(items, key) -> tuple:
 
 
 def _moment(value) -> dt.datetime | None:
-    """A datetime column read by plain SQL (SQLite hands back text, in UTC)."""
-    if value is None or isinstance(value, dt.datetime):
-        return value
-    moment = dt.datetime.fromisoformat(value)
+    """A datetime column read by plain SQL: SQLite hands back text or a naive
+    datetime, both in UTC; PostgreSQL an aware datetime."""
+    if value is None:
+        return None
+    moment = value if isinstance(value, dt.datetime) else dt.datetime.fromisoformat(value)
     return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
 
 

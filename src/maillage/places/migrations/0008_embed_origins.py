@@ -2,6 +2,18 @@
 
 from django.db import migrations, models
 
+from maillage.places import network_sql
+
+
+# SQLite rebuilds places_place to add a column, and the rebuild drops the network's
+# triggers on it: they are set aside first and installed again last.
+def triggers_off(apps, schema_editor):
+    network_sql.uninstall(schema_editor, network_sql.PLACES_TABLES)
+
+
+def triggers_on(apps, schema_editor):
+    network_sql.install(schema_editor, network_sql.PLACES_TABLES)
+
 
 class Migration(migrations.Migration):
 
@@ -10,6 +22,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.RunPython(triggers_off, triggers_on),
         migrations.AddField(
             model_name='historicalplace',
             name='embed_origins',
@@ -20,4 +33,5 @@ class Migration(migrations.Migration):
             name='embed_origins',
             field=models.TextField(blank=True, help_text='Un site par ligne (par ex. https://www.mon-tiers-lieu.fr). Aucun : les widgets ne peuvent être intégrés nulle part.', verbose_name='sites autorisés à intégrer les widgets'),
         ),
-    ]
+        migrations.RunPython(triggers_on, triggers_off),
+]

@@ -89,10 +89,17 @@ class Command(BaseCommand):
 
 
 def _warm(worker) -> None:
-    """Each worker builds the read model of the network before its first request."""
-    from django.db import connections
+    """Each worker builds the read model of the network before its first request.
+
+    A database not migrated yet (or unreachable) must not stop the worker: the
+    pages say what is wrong, and the model is built at the first request that can."""
+    from django.db import DatabaseError, connections
 
     from maillage.places import network
 
-    network.current()
-    connections.close_all()
+    try:
+        network.current()
+    except DatabaseError as error:
+        worker.log.warning("read model not built before the first request: %s", error)
+    finally:
+        connections.close_all()
