@@ -77,8 +77,15 @@ def test_the_safety_net_is_reported_when_it_stops_the_search():
         exact=False,
         time_limit=1e-4,
     )
-    assert r.time_limit_hit and "time limit" in r.method
-    assert r.summary()["time_limit_hit"] is True
+    # A search stopped by the safety net says so; one that ends before the clock is
+    # first read (a fast machine solves this at once) must then be complete. The
+    # answer never hides which of the two happened.
+    assert r.summary()["time_limit_hit"] is r.time_limit_hit
+    if r.time_limit_hit:
+        assert "time limit" in r.method
+    else:
+        assert "time limit" not in r.method
+        assert r.upper_bound - r.covered_weight <= 1e-6 * max(1.0, r.upper_bound)
     assert r.covered_weight <= r.upper_bound  # still an honest bound
 
 
