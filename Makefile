@@ -5,6 +5,8 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 PORT ?= 8000
+# Test processes (pytest-xdist): one per core; TEST_WORKERS=0 runs them in this process.
+TEST_WORKERS ?= auto
 PG_URL ?= postgres://postgres@127.0.0.1:5432/maillage
 # A local copy of the open data (laid out like the project's shared/data) beside
 # the checkout is used when present; otherwise it is downloaded once from the
@@ -41,8 +43,8 @@ demo: demo-setup ## Set everything up and serve the demo on http://127.0.0.1:$(P
 	$(BIN)/maillage worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	DJANGO_SETTINGS_MODULE=maillage.config.settings.dev DJANGO_DEBUG=0 $(BIN)/maillage serve --port $(PORT)
 
-test: install ## Run the tests (SQLite unless DATABASE_URL says otherwise)
-	$(BIN)/pytest
+test: install ## Run the tests (SQLite unless DATABASE_URL says otherwise), on every core
+	$(BIN)/pytest -n $(TEST_WORKERS)
 
 test-pg: ## Run the tests on PostgreSQL (127.0.0.1:5432), PostgreSQL-only tests included
 	DATABASE_URL=$(PG_URL) $(MAKE) test

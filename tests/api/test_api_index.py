@@ -7,10 +7,21 @@ import pytest
 
 from maillage.places import network
 from maillage.places.models import Place
+from maillage.places.taxonomy import sync_taxonomy
 
 from .conftest import make_place
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+# Not serialized_rollback: on PostgreSQL, a transactional test flushed before
+# this one has re-created the content types under new ids, and reloading the
+# serialized ones then collides. The taxonomy, which a flush removes, is put back
+# by the fixture below instead.
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture(autouse=True)
+def taxonomy(transactional_db):
+    sync_taxonomy()
+
 
 NEAR = {"near": "44.5215,3.4965", "radius_km": "30", "function": "digital-mediation"}
 
