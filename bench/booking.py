@@ -1,7 +1,7 @@
 """Booking: bookings per second sustained, and the availability API's p95, on
 PostgreSQL and on SQLite, in one run.
 
-    .venv/bin/python bench/booking.py [--seconds 10] [--threads 4] [--requests 400]
+    .venv/bin/python bench/booking.py [--seconds 10] [--layouts 5x1 1x4] [--requests 400]
         [--database-url postgres://postgres@127.0.0.1:5432/maillage_booking_bench]
 
 For each database (a fresh SQLite file in a temporary folder; a PostgreSQL
@@ -9,10 +9,15 @@ database whose name must contain "bench", dropped and created again), a child
 process migrates, creates 100 places and 1,000 resources (hours Mo-Fr
 08:00-19:00, one in ten with a season, one in five a pool), then:
 
-1. ``--threads`` threads call ``services.book`` (the same path as the API:
-   lock, rules, insert under the database's guards, e-mail rendered after the
-   commit through the dummy backend) on one-hour slots for ``--seconds``;
-   bookings/s = confirmed bookings / wall-clock seconds;
+1. for each layout ``PxT``, P processes of T threads each call ``services.book``
+   (the same path as the API: lock, rules, insert under the database's guards,
+   the e-mails rendered and queued in the outbox in the same transaction) on
+   one-hour slots of their own resources for ``--seconds``; bookings/s =
+   confirmed bookings / wall-clock seconds. The first layout, 2 × cores + 1
+   processes of one thread, is how ``maillage serve`` serves (gunicorn's sync
+   workers: one request at a time per process, one interpreter lock each) and
+   decides the goal; ``1x4`` (four threads sharing one interpreter lock, the
+   figure printed before 2026-12-05) shows the Python cost of one booking;
 2. ``GET /api/availability/?resource=…&from=…&to=…`` for one week of a random
    resource, ``--requests`` times in-process (Django's test client: URL
    routing, view, queries, JSON), p50/p95 in ms.
@@ -27,6 +32,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import multiprocessing
 import os
 import random
 import statistics
@@ -60,6 +66,11 @@ def fresh_postgres(url: str) -> None:
     with psycopg.connect(admin, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def _start_at(moment: float, target, *args) -> None:
+    time.sleep(max(0.0, moment - time.time()))
+    target(*args)
 
 
 def worker(args) -> dict:
@@ -109,7 +120,7 @@ def worker(args) -> dict:
     )
     users = [
         User.objects.create_user(username=f"u{i}", email=f"u{i}@example.org")
-        for i in range(args.threads)
+        for i in range(args.processes * args.threads)
     ]
     # Steady state, as a served process after its first request: the URL
     # configuration (imported by the first reverse() of a booking e-mail) and
@@ -130,49 +141,72 @@ def worker(args) -> dict:
         if (monday + dt.timedelta(days=d)).weekday() < 5
     ]
     now = dt.datetime(2026, 12, 1, tzinfo=PARIS)
-    counts = [0] * args.threads
-    refused = [0] * args.threads
-    deadline = time.perf_counter() + args.seconds
-    started = threading.Barrier(args.threads + 1)
+    lanes = args.processes * args.threads
 
-    queries = [0] * args.threads  # round trips to the database, a load-free figure
-
-    def run(t: int) -> None:
-        mine = [r for r in resources if r.pk % args.threads == t]
+    def run(lane: int, deadline: float) -> tuple[int, int, int]:
+        """Book one-hour slots on this lane's resources until ``deadline``;
+        returns (booked, refused, database round trips)."""
+        mine = [r for r in resources if r.pk % lanes == lane]
+        booked = refused = queries = 0
 
         def count(execute, sql, params, many, context):
-            queries[t] += 1
+            nonlocal queries
+            queries += 1
             return execute(sql, params, many, context)
 
-        started.wait()
         try:
             connection.ensure_connection()
-            connection.execute_wrappers.append(count)
-            for day in days:
-                for hour in range(8, 18):
-                    start = dt.datetime.combine(day, dt.time(hour), PARIS)
-                    for r in mine:
-                        if time.perf_counter() > deadline:
-                            return
-                        try:
-                            services.book(
-                                users[t], r, start, start + dt.timedelta(hours=1), now=now
-                            )
-                            counts[t] += 1
-                        except services.BookingRefused:
-                            refused[t] += 1
+            with connection.execute_wrapper(count):
+                for day in days:
+                    for hour in range(8, 18):
+                        start = dt.datetime.combine(day, dt.time(hour), PARIS)
+                        for r in mine:
+                            if time.time() > deadline:
+                                return booked, refused, queries
+                            try:
+                                services.book(
+                                    users[lane], r, start, start + dt.timedelta(hours=1), now=now
+                                )
+                                booked += 1
+                            except services.BookingRefused:
+                                refused += 1
         finally:
             connections.close_all()
+        return booked, refused, queries
 
-    threads = [threading.Thread(target=run, args=(t,)) for t in range(args.threads)]
-    for th in threads:
-        th.start()
-    started.wait()
-    t0 = time.perf_counter()
-    for th in threads:
-        th.join()
-    elapsed = time.perf_counter() - t0
-    booked = sum(counts)
+    def process(index: int, deadline: float, out) -> None:
+        """One process as a gunicorn worker is: its own connection(s), its own
+        interpreter lock; ``--threads`` threads inside."""
+        results = [None] * args.threads
+
+        def thread(t: int) -> None:
+            results[t] = run(index * args.threads + t, deadline)
+
+        threads = [threading.Thread(target=thread, args=(t,)) for t in range(args.threads)]
+        for th in threads:
+            th.start()
+        for th in threads:
+            th.join()
+        out.send([sum(col) for col in zip(*results, strict=True)])
+        out.close()
+
+    # Every process is forked from this one, after its connection is closed.
+    connections.close_all()
+    fork = multiprocessing.get_context("fork")
+    pipes, children = [], []
+    t0 = time.time() + 1.0  # all start together, one second from now
+    deadline = t0 + args.seconds
+    for index in range(args.processes):
+        receive, send = fork.Pipe(duplex=False)
+        child = fork.Process(target=_start_at, args=(t0, process, index, deadline, send))
+        child.start()
+        pipes.append(receive)
+        children.append(child)
+    totals = [pipe.recv() for pipe in pipes]
+    for child in children:
+        child.join()
+    elapsed = max(time.time(), deadline) - t0
+    booked, refused, queries = (sum(col) for col in zip(*totals, strict=True))
     assert Booking.objects.count() == booked
 
     client = Client(HTTP_HOST="localhost")
@@ -194,27 +228,45 @@ def worker(args) -> dict:
     latencies.sort()
     return {
         "vendor": connection.vendor,
+        "processes": args.processes,
         "threads": args.threads,
         "seconds": round(elapsed, 2),
         "bookings": booked,
-        "refused": sum(refused),
+        "refused": refused,
         "bookings_per_s": round(booked / elapsed, 1),
-        "queries_per_booking": round(sum(queries) / max(1, booked + sum(refused)), 1),
+        "queries_per_booking": round(queries / max(1, booked + refused), 1),
         "availability_p50_ms": round(statistics.median(latencies), 2),
         "availability_p95_ms": round(latencies[int(0.95 * (len(latencies) - 1))], 2),
         "resources": len(resources),
     }
 
 
+def layout(text: str) -> tuple[int, int]:
+    processes, _x, threads = text.partition("x")
+    try:
+        return max(1, int(processes)), max(1, int(threads or 1))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r}: write PROCESSESxTHREADS, e.g. 5x1") from None
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
+    served = f"{2 * (os.cpu_count() or 1) + 1}x1"
     parser.add_argument("--seconds", type=float, default=10)
-    parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument(
+        "--layouts",
+        type=layout,
+        nargs="+",
+        default=[layout(served), layout("1x4")],
+        help=f"PROCESSESxTHREADS booking at once; the first decides the goal (default: {served} 1x4)",
+    )
     parser.add_argument("--requests", type=int, default=400)
     parser.add_argument("--database-url", default=DEFAULT_PG)
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--processes", type=int, default=1, help=argparse.SUPPRESS)
+    parser.add_argument("--threads", type=int, default=4, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
         print(json.dumps(worker(args)))
@@ -230,37 +282,44 @@ def main() -> None:
             ("PostgreSQL", args.database_url),
             ("SQLite", f"sqlite:///{tmp}/bench.sqlite3"),
         ):
-            if url.startswith("postgres"):
-                fresh_postgres(url)
-            log(f"== {label}")
-            env = {
-                **os.environ,
-                "DATABASE_URL": url,
-                "MAILLAGE_DATA_DIR": tmp,
-                "EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend",
-            }
-            child = [sys.executable, __file__, "--worker", "--seconds", str(args.seconds)]
-            child += ["--threads", str(args.threads), "--requests", str(args.requests)]
-            out = subprocess.run(child, env=env, check=True, capture_output=True, text=True)
-            results.append((label, json.loads(out.stdout.strip().splitlines()[-1])))
+            for processes, threads in args.layouts:
+                if url.startswith("postgres"):
+                    fresh_postgres(url)
+                else:
+                    Path(urlsplit(url).path).unlink(missing_ok=True)
+                log(f"== {label}, {processes} process(es) × {threads} thread(s)")
+                env = {
+                    **os.environ,
+                    "DATABASE_URL": url,
+                    "MAILLAGE_DATA_DIR": tmp,
+                    "EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend",
+                }
+                child = [sys.executable, __file__, "--worker", "--seconds", str(args.seconds)]
+                child += ["--processes", str(processes), "--threads", str(threads)]
+                child += ["--requests", str(args.requests)]
+                out = subprocess.run(child, env=env, check=True, capture_output=True, text=True)
+                results.append((label, json.loads(out.stdout.strip().splitlines()[-1])))
     print(
-        f"{'database':<12}{'bookings/s':>12}{'booked':>9}{'queries/booking':>17}"
-        f"{'p50 ms':>9}{'p95 ms':>9}"
+        f"{'database':<12}{'processes×threads':>19}{'bookings/s':>12}{'booked':>9}"
+        f"{'queries/booking':>17}{'p50 ms':>9}{'p95 ms':>9}"
     )
     for label, r in results:
+        shape = f"{r['processes']}×{r['threads']}"
         print(
-            f"{label:<12}{r['bookings_per_s']:>12}{r['bookings']:>9}{r['queries_per_booking']:>17}"
-            f"{r['availability_p50_ms']:>9}{r['availability_p95_ms']:>9}"
+            f"{label:<12}{shape:>19}{r['bookings_per_s']:>12}{r['bookings']:>9}"
+            f"{r['queries_per_booking']:>17}{r['availability_p50_ms']:>9}"
+            f"{r['availability_p95_ms']:>9}"
         )
     print(
         f"machine load (1-min average, {os.cpu_count()} cores): "
         f"{load_before:.1f} before, {os.getloadavg()[0]:.1f} after"
     )
-    pg = dict(results)["PostgreSQL"]
+    pg = next(r for label, r in results if label == "PostgreSQL")
     p95 = max(r["availability_p95_ms"] for _l, r in results)
     goals = Goals("Goals")
     goals.add(
-        f"≥ {GOAL_BOOKINGS} bookings/s on PostgreSQL ({pg['bookings_per_s']})",
+        f"≥ {GOAL_BOOKINGS} bookings/s on PostgreSQL, {pg['processes']} process(es) × "
+        f"{pg['threads']} thread(s) ({pg['bookings_per_s']})",
         pg["bookings_per_s"] >= GOAL_BOOKINGS,
     )
     goals.add(f"availability p95 ≤ {GOAL_P95_MS} ms ({p95})", p95 <= GOAL_P95_MS)

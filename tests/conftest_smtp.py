@@ -166,17 +166,14 @@ class Mailbox:
 
     # the worker
     def deliver(self) -> int:
-        """Run one turn of ``maillage worker`` in this process: its upkeep (which
-        wakes a delivery task when messages are due), then every task that is due.
-        Returns how many tasks ran. What the SMTP server refused stays queued for
-        its retry. (Tests run inside a transaction that never commits, so the
-        wake-up on commit does not fire here; the upkeep's does.)"""
+        """Run one turn of ``maillage worker`` in this process: send the due
+        messages, then run the ready tasks. Returns how many messages and tasks
+        were handled. What the SMTP server refused stays queued for its retry."""
         from maillage.core import mail
-        from maillage.core.worker import run_ready
+        from maillage.core.worker import turn
 
         try:
-            mail.sweep()  # what the worker does every minute: wake for what is due
-            return run_ready()
+            return turn()
         finally:
             mail.close()
 

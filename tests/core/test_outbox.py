@@ -125,8 +125,10 @@ def test_finished_task_results_are_pruned(mailbox, frozen_clock):
     from maillage.core.worker import prune_results
 
     queue("a@example.org")
+    mail.deliver.enqueue()  # delivery as a task, as code outside the worker may ask
     mailbox.deliver()
     assert DBTaskResult.objects.successful().exists()
+    assert mailbox.recipients() == ["a@example.org"]
     assert prune_results() == 0
     frozen_clock.shift(dt.timedelta(days=2))
     assert prune_results() >= 1

@@ -18,7 +18,10 @@ from .models import Booking
 
 def host_addresses(booking: Booking) -> list[str]:
     place = booking.resource.place
-    addresses = [u.email for u in place.hosts.all() if u.email and u.is_active]
+    # Only the addresses: no host's whole account is loaded for a booking.
+    addresses = list(
+        place.hosts.filter(is_active=True).exclude(email="").values_list("email", flat=True)
+    )
     return addresses or ([place.email] if place.email else [])
 
 

@@ -4,10 +4,11 @@
 writes one outbox row per recipient (:class:`~maillage.core.models.OutboundMessage`)
 in the caller's transaction: if the change that causes the message is rolled
 back, so is the message; if it commits, the message will be sent. No SMTP
-connection is opened in the request. The commit wakes a task of Django's
-Tasks framework (``django-tasks``; its database backend by default), which
-``maillage worker`` runs: it claims due rows in batches and sends them over
-one SMTP connection.
+connection is opened in the request. ``maillage worker`` looks at the outbox
+on every turn (each second when idle, a read that takes no lock): it claims due
+rows in batches and sends them over one SMTP connection. The outbox is the
+queue of mail; the worker also runs the tasks of Django's Tasks framework
+(``django-tasks``, database backend) for other background work.
 
 Templates: ``<template>_subject.txt`` (one line), ``<template>_body.txt``
 (plain text) and, optionally, ``<template>_body.html``; without it the HTML
@@ -171,26 +172,10 @@ def enqueue(
         )
         for address in recipients
     )
-    wake_after_commit()
+    # No task is enqueued per message: the worker looks at the outbox on every
+    # turn (each second when idle), so a wake-up task would add a write and a
+    # second commit to every booking without sending anything sooner.
     return rows
-
-
-def wake_after_commit() -> None:
-    """Enqueue one delivery task when the current transaction commits (at once
-    outside a transaction); several messages in one transaction wake it once.
-    Should the process die between the commit and this, the worker's sweep
-    finds the due rows anyway."""
-    connection = transaction.get_connection()
-    if connection.in_atomic_block and any(
-        getattr(entry[1], "maillage_wake", False) for entry in connection.run_on_commit
-    ):
-        return
-
-    def wake() -> None:
-        deliver.enqueue()
-
-    wake.maillage_wake = True
-    transaction.on_commit(wake)
 
 
 # --- delivery ---------------------------------------------------------------------
@@ -339,6 +324,11 @@ def _release(rows: list[OutboundMessage]) -> None:
     )
 
 
+def has_due(now: dt.datetime | None = None) -> bool:
+    """Whether a message is due: a read, so an idle worker's look takes no lock."""
+    return OutboundMessage.objects.filter(_claimable(now or clock.now())).exists()
+
+
 def deliver_due(batch: int = 20) -> dict[str, int]:
     """Send every due message, ``batch`` claimed at a time over one SMTP
     connection, each marked sent as soon as the relay accepted it. Returns the
@@ -376,8 +366,6 @@ def _failed(row: OutboundMessage, error: BaseException) -> str:
     row.claimed_until = None
     row.last_error = why
     row.save(update_fields=["status", "next_attempt_at", "claimed_until", "last_error"])
-    if outcome == "retry":
-        deliver.using(run_after=row.next_attempt_at).enqueue()
     log = logger.warning if outcome == "retry" else logger.error
     log("E-mail %s #%s: %s (%s)", row.template, row.pk, outcome, why)
     return outcome
@@ -385,7 +373,9 @@ def _failed(row: OutboundMessage, error: BaseException) -> str:
 
 @task()
 def deliver() -> dict[str, int]:
-    """The task ``maillage worker`` runs: send what is due in the outbox."""
+    """Send what is due in the outbox, as a task (for code that wants delivery
+    through the queue; ``maillage worker`` also looks at the outbox itself on
+    every turn)."""
     return deliver_due()
 
 
@@ -397,20 +387,15 @@ def retry(rows) -> int:
     count = rows.filter(status=Status.FAILED).update(
         status=Status.QUEUED, attempts=0, next_attempt_at=clock.now(), claimed_until=None
     )
-    if count:
-        wake_after_commit()
     return count
 
 
 def sweep(now: dt.datetime | None = None) -> dict[str, int]:
-    """Upkeep the worker runs every minute: wake a delivery when rows are due
-    that no task may be coming for (a worker died while sending and its claim
-    expired, a wake-up lost between a commit and its enqueue), and forget the
-    bodies of messages sent more than ``MAILLAGE_MAIL_KEEP_DAYS`` days ago."""
+    """Upkeep the worker runs every minute: count what is due (sending it is
+    each turn's work), and forget the bodies of messages sent more than
+    ``MAILLAGE_MAIL_KEEP_DAYS`` days ago."""
     now = now or clock.now()
     due = OutboundMessage.objects.filter(_claimable(now)).count()
-    if due:
-        deliver.enqueue()
     keep = dt.timedelta(days=_setting("MAILLAGE_MAIL_KEEP_DAYS", 30))
     forgotten = OutboundMessage.objects.filter(
         status=Status.SENT, sent_at__lt=now - keep, forgotten_at=None

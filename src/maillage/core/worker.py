@@ -1,9 +1,10 @@
-"""The worker loop behind ``maillage worker``: run the queue's ready tasks
-(django-tasks-db claims each with ``SELECT … FOR UPDATE SKIP LOCKED``), and
-every minute :func:`maillage.core.mail.sweep`.
+"""The worker loop behind ``maillage worker``. Each turn: send the outbox's
+due messages (:func:`maillage.core.mail.deliver_due`), then run the queue's
+ready tasks (django-tasks-db claims each with ``SELECT … FOR UPDATE SKIP
+LOCKED``); every minute :func:`maillage.core.mail.sweep`.
 
-:func:`run_ready` is also what tests call to drain the queue (through the
-``mailbox.deliver()`` helper) without a separate process.
+:func:`turn` is also what tests call (through the ``mailbox.deliver()``
+helper) to do the worker's work without a separate process.
 """
 
 from __future__ import annotations
@@ -60,6 +61,13 @@ def run_ready(
     return ran
 
 
+def turn(worker_id: str | None = None, backend: str = "default", limit: int | None = None) -> int:
+    """One turn of the worker: the due e-mails, then the ready tasks. Returns
+    how many messages were handled (sent, retried or failed) plus tasks run."""
+    handled = sum(mail.deliver_due().values()) if mail.has_due() else 0
+    return handled + run_ready(worker_id, backend, limit=limit)
+
+
 def prune_results(now=None) -> int:
     """Delete the queue's finished task results after a day (failed ones after
     ``MAILLAGE_MAIL_KEEP_DAYS``): the outbox, not the task table, is the record."""
@@ -101,7 +109,7 @@ class Loop:
                         logger.info("Outbox upkeep: %s", done)
                     prune_results()
                     last_sweep = time.monotonic()
-                ran = run_ready(self.worker_id, self.backend, limit=100)
+                ran = turn(self.worker_id, self.backend, limit=100)
                 if once and not ran:
                     break
                 if not ran:
