@@ -101,9 +101,17 @@ def test_summary_rows_and_underserved_agree(lozere):
     pops = [r["population"] for r in under]
     assert pops == sorted(pops, reverse=True) and under[0]["name"] == "Peyre en Aubrac"
     assert all(r["cost"] > 10 for r in under)
-    catch = a.catchment_rows()
-    assert sum(r["population"] for r in catch) == 76_486
-    assert catch[0]["name"] == "France services de Mende"
+    # catchments function by function: each function's places share the whole population
+    tables = a.catchment_tables()
+    assert {t["function"] for t in tables} == {
+        "digital-access",
+        "digital-mediation",
+        "public-service-orientation",
+    }
+    for t in tables:
+        assert sum(r["population"] for r in t["rows"]) == pytest.approx(76_486)
+        assert t["rows"][0]["name"] == "France services de Mende"
+    assert len(a.catchment_rows()) == 3 * 20
     # every commune's count within 30 km matches its row
     assert all(r["within"]["30"] >= 1 for r in rows)
 

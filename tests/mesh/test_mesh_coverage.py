@@ -14,6 +14,7 @@ from maillage.mesh import (
     DemandPoints,
     Facilities,
     StraightLine,
+    catchments_by_function,
     compare,
     coverage,
     coverage_by_function,
@@ -59,14 +60,15 @@ def test_coverage_equals_brute_force(d, f):
         if w.sum():
             assert r.weight_share[t] == pytest.approx(w[within].sum() / w.sum())
         assert r.counts is not None and np.array_equal(r.counts[t], (cost <= t).sum(axis=1))
-    # catchment: every point's weight goes to one of its nearest facilities
+    # catchment: every point's weight goes to its nearest facilities, shared equally
+    # among those at the same distance (same place or same distance on the grid)
+    tied = cost <= best[:, None] + 1e-9
+    split = tied * (w / tied.sum(axis=1))[:, None]
     assert r.catchment.sum() == pytest.approx(w.sum())
-    expect = np.bincount(r.nearest, weights=w, minlength=len(f))
-    assert np.allclose(r.catchment, expect)
-    assert np.allclose(
-        r.catchment_within_target,
-        np.bincount(r.nearest[best <= 5], weights=w[best <= 5], minlength=len(f)),
-    )
+    assert np.allclose(r.catchment, split.sum(axis=0))
+    assert np.allclose(r.catchment_within_target, split[best <= 5].sum(axis=0))
+    assert np.array_equal(r.catchment_points, tied.sum(axis=0))
+    assert np.array_equal(r.shared_points, tied[tied.sum(axis=1) > 1].sum(axis=0))
     under = r.underserved()
     assert set(under) == set(np.flatnonzero(best > 5))
     assert all(w[a] >= w[b] for a, b in zip(under, under[1:], strict=False))
@@ -201,3 +203,54 @@ def test_coverage_with_per_point_travel_times(d, f, data):
     assert np.array_equal(
         r.counts[15.0][clear.all(axis=1)], (cost <= 15.0).sum(axis=1)[clear.all(axis=1)]
     )
+
+
+def test_places_at_one_spot_or_one_distance_share_the_people_equally():
+    """Two places at one commune's centre share its people half and half; a commune
+    half-way between two places too; a third place farther away gets none of them."""
+    demand = DemandPoints(
+        ["centre", "between", "alone"],
+        [[0, 0], [10_000, 0], [50_000, 0]],
+        [900, 100, 40],
+    )
+    fac = Facilities(
+        ["town-hall", "france-services", "east", "far"],
+        [[0, 0], [0, 0], [20_000, 0], [50_000, 3_000]],
+        functions=[{"mediation"}, {"mediation"}, {"mediation"}, {"other"}],
+    )
+    r = coverage(demand, fac, StraightLine(), (5.0, 10.0), target=5.0)
+    # centre: 900 split in two; between (10 km from both 0,0 places and from east): 3 ways
+    assert r.catchments() == pytest.approx(
+        {"town-hall": 450 + 100 / 3, "france-services": 450 + 100 / 3, "east": 100 / 3, "far": 40}
+    )
+    assert r.catchment_within_target.tolist() == pytest.approx([450, 450, 0, 40])
+    assert r.catchment_points.tolist() == [2, 2, 1, 1]
+    assert r.shared_points.tolist() == [2, 2, 1, 0]
+    assert r.catchment.sum() == pytest.approx(demand.total)
+    # by function: "far" does not offer mediation, so "alone" goes to "east" for it
+    by = catchments_by_function(demand, fac, StraightLine(), target=10.0)
+    assert by.functions == ("mediation", "other")
+    assert by.of("east") == pytest.approx({"mediation": 100 / 3 + 40})
+    assert by.of("far") == {"other": 1040.0}
+    assert by.of("town-hall") == pytest.approx({"mediation": 450 + 100 / 3})
+    # a tie that is not exact: 0.5 mm apart is the same distance, 5 m is not
+    near = Facilities(["a", "b"], [[0, 0], [0.0005, 0]])
+    assert coverage(demand.take([0]), near, StraightLine()).catchment.tolist() == [450, 450]
+    apart = Facilities(["a", "b"], [[0, 0], [5, 0]])
+    assert coverage(demand.take([0]), apart, StraightLine()).catchment.tolist() == [900, 0]
+
+
+def test_a_mobile_stop_counts_for_its_functions_on_its_days_only():
+    demand = DemandPoints(["v"], [[0, 0]], [300])
+    fixed = Facilities(["fs"], [[8_000, 0]], functions=[{"mediation"}])
+    truck = mobile_unit("truck", [("truck@v", [100, 0], [5])], functions=["mediation"])
+    fac = fixed.plus(truck)
+    saturday = dt.date(2026, 11, 28)
+    assert by_day(fac, demand, saturday) == {"fs": 0.0, "truck@v": 300.0}
+    assert by_day(fac, demand, saturday + dt.timedelta(days=1)) == {"fs": 300.0}
+
+
+def by_day(fac, demand, day):
+    r = catchments_by_function(demand, fac, StraightLine(), ["mediation"], on=day)
+    return {str(i): float(p) for i, p in zip(r.facility_ids, r.population[:, 0], strict=True)
+            if not np.isnan(p)}

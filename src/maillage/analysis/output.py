@@ -168,33 +168,39 @@ def coverage_text(a: Analysis, limit: int | None = 200) -> str:
         out.append("(aucune)")
     out.append("")
 
-    catch = a.catchment_rows()
     out.append(
-        "Bassin de chaque lieu (population dont c'est le lieu le plus proche : sa « taille "
-        "critique ») :"
+        "Bassin de chaque lieu, fonction par fonction (les habitants dont c'est le lieu le "
+        "plus proche parmi ceux qui la proposent : sa « taille critique » ; une commune à "
+        "égale distance de plusieurs lieux est partagée à parts égales) :"
     )
-    shown_c = catch[:lim]
-    out.append(
-        table(
-            ["Lieu", "Commune", "Bassin", f"Dont ≤ {fr_threshold(a.target, unit)}", "Communes"],
-            [
-                (
-                    r["name"],
-                    r["commune"]["name"],
-                    fr_int(r["population"]),
-                    fr_int(r["population_within_target"]),
-                    fr_int(r["communes"]),
-                )
-                for r in shown_c
-            ],
-            right=(2, 3, 4),
+    tables = a.catchment_tables()
+    for t in tables:
+        catch = t["rows"]
+        shown_c = catch[:lim]
+        out.append(f"{t['label']} :")
+        out.append(
+            table(
+                ["Lieu", "Commune", "Bassin", f"Dont ≤ {fr_threshold(a.target, unit)}", "Communes"],
+                [
+                    (
+                        r["name"],
+                        r["commune"]["name"],
+                        fr_int(r["population"]),
+                        fr_int(r["population_within_target"]),
+                        fr_int(r["communes"])
+                        + (f" (dont {r['shared_communes']} partagées)" if r["shared_communes"] else ""),
+                    )
+                    for r in shown_c
+                ],
+                right=(2, 3, 4),
+            )
         )
-        if catch
-        else "(aucun lieu)"
-    )
-    if len(catch) > len(shown_c):
-        out.append(_more(len(catch) - len(shown_c), "lieux"))
-    out.append("")
+        if len(catch) > len(shown_c):
+            out.append(_more(len(catch) - len(shown_c), "lieux"))
+        out.append("")
+    if not tables:
+        out.append("(aucun lieu)")
+        out.append("")
 
     n_rows = len(a.result.demand_ids)
     shown_r = a.commune_rows(lim)

@@ -29,7 +29,9 @@ from .departements import territory_name
 from .services import Analysis, Outcome, Query
 
 UNDERSERVED_ROWS = 15
-CATCHMENT_ROWS = 15
+CATCHMENT_ROWS = 12
+#: functions whose catchments the report shows (those offered by the most places first)
+CATCHMENT_TABLES = 1
 LABELLED_TOWNS = 8
 
 
@@ -174,21 +176,29 @@ def build_report(
         }
         for r in under[:UNDERSERVED_ROWS]
     ]
-    catch = a.catchment_rows()
-    catch_rows = [
-        {
-            "name": r["name"],
-            "commune": r["commune"]["name"],
-            "population": _fmt(r["population"]),
-            "within": _fmt(r["population_within_target"]),
-            "communes": _fmt(r["communes"]),
-        }
-        for r in catch[:CATCHMENT_ROWS]
-    ]
-    median_catch = None
-    if catch:
-        vals = sorted(r["population"] for r in catch)
-        median_catch = _fmt(vals[len(vals) // 2])
+    catch_tables = []
+    tables = a.catchment_tables()
+    for t in tables[:CATCHMENT_TABLES]:
+        rows = t["rows"]
+        vals = sorted(r["population"] for r in rows)
+        catch_tables.append(
+            {
+                "label": t["label"],
+                "rows": [
+                    {
+                        "name": r["name"],
+                        "commune": r["commune"]["name"],
+                        "population": _fmt(r["population"]),
+                        "within": _fmt(r["population_within_target"]),
+                        "communes": _fmt(r["communes"]),
+                        "shared": r["shared_communes"],
+                    }
+                    for r in rows[:CATCHMENT_ROWS]
+                ],
+                "more": max(0, len(rows) - CATCHMENT_ROWS),
+                "median": _fmt(vals[len(vals) // 2]),
+            }
+        )
     rec_ctx = None
     if rec is not None:
         rec_ctx = {
@@ -266,15 +276,14 @@ def build_report(
             sum(r["population"] for r in under) / population if population else 0, "pct"
         ),
         "underserved_more": max(0, len(under) - UNDERSERVED_ROWS),
-        "catch_more": max(0, len(catch) - CATCHMENT_ROWS),
-        "median_catch": median_catch,
+        "catchment_tables": catch_tables,
+        "catchment_tables_more": max(0, len(tables) - CATCHMENT_TABLES),
         # built by svgmap.commune_map, which escapes every name and label it writes
         "map_svg": mark_safe(svg),  # noqa: S308
         "map_wide": map_wide,
         "legend": legend,
         "shares": shares,
         "underserved": under_rows,
-        "catchments": catch_rows,
         "recommendation": rec_ctx,
         "closed": len(summary["closed"]),
         "without_population": len(summary["communes_without_population"]),

@@ -80,9 +80,17 @@ class CommuneCoverageSerializer(serializers.Serializer):
 
 
 class CatchmentSerializer(FacilitySerializer):
-    population = serializers.FloatField(help_text="Habitants dont c'est le lieu le plus proche.")
+    function = serializers.CharField(help_text="La fonction dont c'est le bassin.")
+    function_label = serializers.CharField()
+    population = serializers.FloatField(
+        help_text="Habitants dont c'est le lieu le plus proche parmi ceux qui proposent cette "
+        "fonction ; une commune à égale distance de plusieurs lieux est partagée à parts égales."
+    )
     population_within_target = serializers.FloatField()
-    communes = serializers.IntegerField()
+    communes = serializers.IntegerField(help_text="Communes dont c'est (l'un) des plus proches.")
+    shared_communes = serializers.IntegerField(
+        help_text="Dont les communes partagées avec un lieu à la même distance."
+    )
 
 
 class UnderservedSerializer(serializers.Serializer):

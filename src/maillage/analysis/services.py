@@ -24,6 +24,7 @@ from maillage.mesh import CoverageResult, TravelModel
 from . import adapter
 from .adapter import PlaceSet, Territory
 from .params import (
+    FUNCTION_LABELS,
     TRAVEL_LABELS,
     WEEKDAY_NAMES,
     CandidateSpec,
@@ -281,22 +282,67 @@ class Analysis:
             )
         return out
 
-    def catchment_rows(self) -> list[dict[str, Any]]:
-        """Per place: the population for whom it is the nearest (its "critical size"),
-        all of it and within the target; largest first."""
-        r = self.result
+    @property
+    def catchment_functions(self) -> tuple[str, ...]:
+        """The functions whose catchments are measured: the ones analysed, else every
+        function a counted place offers (a place's catchment is always for a function)."""
+        if self.query.functions is not None:
+            return tuple(self.query.functions)
+        fs = self.counted.facilities.functions or ()
+        return tuple(sorted(set().union(*fs))) if fs else ()
+
+    @cached_property
+    def function_catchments(self) -> mesh.FunctionCatchments:
+        """Per counted place and per function it offers, the people for whom it is the
+        nearest counted place offering that function (ties shared equally: one rule,
+        :func:`maillage.mesh.shares_of_nearest`)."""
+        return mesh.catchments_by_function(
+            self.territory.demand,
+            self.counted.facilities,
+            self.query.model,
+            self.catchment_functions,
+            target=self.target,
+        )
+
+    def catchment_rows(self, function: str | None = None) -> list[dict[str, Any]]:
+        """Per place offering ``function`` (default: every function measured, one row per
+        place and function): the people for whom it is the nearest counted place offering
+        that function (its "critical size"), all of them and within the target, and how
+        many communes it serves (``shared_communes``: shared with a place at the same
+        distance, their people split equally). Largest first within a function."""
+        fc = self.function_catchments
         rows = []
-        n_near = np.bincount(r.nearest[r.nearest >= 0], minlength=len(self.counted))
-        for j in np.argsort(-r.catchment, kind="stable"):
-            rows.append(
-                {
-                    **self.counted.info(int(j)),
-                    "population": float(r.catchment[j]),
-                    "population_within_target": float(r.catchment_within_target[j]),
-                    "communes": int(n_near[j]),
-                }
-            )
+        for k, f in enumerate(fc.functions):
+            if function is not None and f != function:
+                continue
+            col = fc.population[:, k]
+            offer = np.flatnonzero(~np.isnan(col))
+            for j in offer[np.argsort(-col[offer], kind="stable")]:
+                rows.append(
+                    {
+                        **self.counted.info(int(j)),
+                        "function": f,
+                        "function_label": FUNCTION_LABELS.get(f, f),
+                        "population": float(col[j]),
+                        "population_within_target": float(fc.within_target[j, k]),
+                        "communes": int(fc.points[j, k]),
+                        "shared_communes": int(fc.shared_points[j, k]),
+                    }
+                )
         return rows
+
+    def catchment_tables(self) -> list[dict[str, Any]]:
+        """The catchments function by function: ``function``, ``label``, ``rows``
+        (:meth:`catchment_rows`), functions with places only; the functions analysed in
+        their order, else those offered by the most places first."""
+        out = []
+        for f in self.function_catchments.functions:
+            rows = self.catchment_rows(f)
+            if rows:
+                out.append({"function": f, "label": FUNCTION_LABELS.get(f, f), "rows": rows})
+        if self.query.functions is None:
+            out.sort(key=lambda t: (-len(t["rows"]), t["label"]))
+        return out
 
     def cost_by_commune(self) -> dict[str, float | None]:
         return {
@@ -682,6 +728,9 @@ class Scenario:
     diff: mesh.CoverageDiff
     closed: list[dict[str, Any]]
     opened: list[dict[str, Any]]
+    #: the territory with the scenario applied, as an analysis (its figures, map,
+    #: underserved communes and catchments are what a page shows "after")
+    after_analysis: Analysis | None = None
 
     def rows(self) -> list[dict[str, Any]]:
         """Per threshold: population and communes within, before and after."""
@@ -759,12 +808,15 @@ def scenario(
     opened = adapter.new_sites_at_communes(
         before.territory, list(dict.fromkeys(open_at)), query.functions or ()
     )
-    after_fac = counted.facilities.without(drop)
+    opened.facilities.names = np.array(
+        [f"Nouveau lieu à {n}" for n in opened.commune_names.tolist()], dtype=str
+    )
+    after_set = counted.take(~np.isin(counted.ids, drop))
     if len(opened):
-        after_fac = after_fac.plus(opened.facilities)
+        after_set = after_set.plus(opened)
     after = mesh.coverage(
         before.territory.demand,
-        after_fac,
+        after_set.facilities,
         query.model,
         before.thresholds,
         target=before.target,
@@ -775,6 +827,7 @@ def scenario(
         diff=mesh.compare(before.result, after),
         closed=closed_rows,
         opened=[opened.info(i) for i in range(len(opened))],
+        after_analysis=Analysis(query, before.territory, before.places, after_set, after),
     )
 
 

@@ -4,10 +4,13 @@ new place or a closure would change. One GET form: it works without JavaScript
 
 from __future__ import annotations
 
+import tempfile
 from dataclasses import dataclass, field
+from pathlib import Path
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 
@@ -15,6 +18,7 @@ from maillage.places.models import FunctionFamily, PlaceType
 from maillage.territory.tiles import archive_url
 
 from . import output, params, services, svgmap
+from . import report as report_module
 from .api import MAX_RECOMMEND_THRESHOLD
 from .departements import territory_name
 from .params import ParameterError
@@ -23,6 +27,8 @@ nn = output.NNBSP
 MAX_PAGE_ADD = 20
 PAGE_TIME_LIMIT = 5.0
 UNDERSERVED_SHOWN = 30
+#: new places the report recommends (as ``maillage report``'s default)
+REPORT_ADD = 3
 CANDIDATE_CHOICES = [
     ("communes", "Le centre de n'importe quelle commune"),
     (
@@ -165,6 +171,70 @@ def _map_data(a: services.Analysis, classes, new_sites: list[dict]) -> dict:
     }
 
 
+def _catchment_context(a: services.Analysis) -> list[dict]:
+    """The catchments function by function, as the page shows them."""
+    tables = []
+    for t in a.catchment_tables():
+        tables.append(
+            {
+                "function": t["function"],
+                "label": t["label"],
+                "rows": [
+                    {
+                        "name": r["name"],
+                        "commune": r["commune"]["name"],
+                        "population": _fmt_int(r["population"]),
+                        "within": _fmt_int(r["population_within_target"]),
+                        "communes": r["communes"],
+                        "shared": r["shared_communes"],
+                    }
+                    for r in t["rows"]
+                ],
+            }
+        )
+    return tables
+
+
+def _scenario_context(sc: services.Scenario, unit: str) -> dict:
+    d = sc.as_dict()
+    return {
+        "closed": sc.closed,
+        "opened": sc.opened,
+        "rows": [
+            {
+                "threshold": output.fr_threshold(r["threshold"], unit).replace(" ", nn),
+                "before": _fmt_int(r["population_before"]),
+                "after": _fmt_int(r["population_after"]),
+                "share_before": _fmt_pct(r["share_before"]),
+                "share_after": _fmt_pct(r["share_after"]),
+                "delta": f"{r['population_after'] - r['population_before']:+,.0f}".replace(",", nn),
+                "communes_before": r["communes_before"],
+                "communes_after": r["communes_after"],
+            }
+            for r in sc.rows()
+        ],
+        "underserved_before": d["underserved_before"],
+        "underserved_after": d["underserved_after"],
+        "changed": [
+            {
+                "name": c["name"],
+                "population": _fmt_int(c["population"]),
+                "before": output.fr_cost(c["cost_before"], unit, nn),
+                "after": output.fr_cost(c["cost_after"], unit, nn),
+            }
+            for c in sc.changed_communes(limit=15)
+        ],
+    }
+
+
+#: the page's parameters that the report takes too
+REPORT_PARAMETERS = ("dept", "function", "type", "travel", "threshold", "date")
+
+
+def report_query_string(form: PageForm) -> str:
+    return urlencode({k: form.get(k) for k in REPORT_PARAMETERS if form.get(k)})
+
+
 def page(request):
     form, query = _read_form(request)
     families = list(FunctionFamily.objects.prefetch_related("functions"))
@@ -181,16 +251,37 @@ def page(request):
         return render(request, "analysis/page.html", context, status=400)
     a = services.analyse(query)
     unit = a.unit
+    # the scenario first: when there is one, the map and the tables show it
+    shown = a
+    close = form.get("close")
+    open_at = form.get("open")
+    if close or open_at:
+        try:
+            sc = services.scenario(
+                query,
+                close=[close] if close else [],
+                open_at=[open_at] if open_at else [],
+                analysis=a,
+            )
+        except ParameterError as exc:
+            form.errors[exc.parameter] = exc.message
+            status = 400
+        else:
+            context["scenario"] = _scenario_context(sc, unit)
+            assert sc.after_analysis is not None
+            shown = sc.after_analysis
     context.update(
         query=query,
         territory=territory_name(query.departements),
         unit=unit,
         unit_word="distance" if unit == "km" else "temps",
-        summary=_summary_context(a),
+        summary=_summary_context(shown),
         boundaries_url=_boundaries_url(query.departements or []),
         territory_tiles=archive_url("territoire"),
+        report_query=report_query_string(form),
+        single_function=bool(query.functions) and len(query.functions) == 1,
     )
-    under = a.underserved_rows()
+    under = shown.underserved_rows()
     context["underserved"] = [
         {
             "code": r["code"],
@@ -202,16 +293,7 @@ def page(request):
         for r in under[:UNDERSERVED_SHOWN]
     ]
     context["underserved_more"] = max(0, len(under) - UNDERSERVED_SHOWN)
-    context["catchments"] = [
-        {
-            "name": r["name"],
-            "commune": r["commune"]["name"],
-            "population": _fmt_int(r["population"]),
-            "within": _fmt_int(r["population_within_target"]),
-            "communes": r["communes"],
-        }
-        for r in a.catchment_rows()
-    ]
+    context["catchment_tables"] = _catchment_context(shown)
     # choices for the scenario: places that count, communes of the territory
     seen = set()
     close_choices = []
@@ -267,53 +349,7 @@ def page(request):
                 "bound": _fmt_int(rec.upper_bound),
                 "gap": _fmt_pct(rec.gap, 2),
                 "proven": rec.proven_optimal,
-                "method": rec.method,
                 "candidates": rec.candidates_label,
-            }
-    # scenario
-    close = form.get("close")
-    open_at = form.get("open")
-    if close or open_at:
-        try:
-            sc = services.scenario(
-                query,
-                close=[close] if close else [],
-                open_at=[open_at] if open_at else [],
-                analysis=a,
-            )
-        except ParameterError as exc:
-            form.errors[exc.parameter] = exc.message
-            status = 400
-        else:
-            context["scenario"] = {
-                "closed": sc.closed,
-                "opened": sc.opened,
-                "rows": [
-                    {
-                        "threshold": output.fr_threshold(r["threshold"], unit).replace(" ", nn),
-                        "before": _fmt_int(r["population_before"]),
-                        "after": _fmt_int(r["population_after"]),
-                        "share_before": _fmt_pct(r["share_before"]),
-                        "share_after": _fmt_pct(r["share_after"]),
-                        "delta": f"{r['population_after'] - r['population_before']:+,.0f}".replace(
-                            ",", nn
-                        ),
-                        "communes_before": r["communes_before"],
-                        "communes_after": r["communes_after"],
-                    }
-                    for r in sc.rows()
-                ],
-                "underserved_before": sc.as_dict()["underserved_before"],
-                "underserved_after": sc.as_dict()["underserved_after"],
-                "changed": [
-                    {
-                        "name": c["name"],
-                        "population": _fmt_int(c["population"]),
-                        "before": output.fr_cost(c["cost_before"], unit, nn),
-                        "after": output.fr_cost(c["cost_after"], unit, nn),
-                    }
-                    for c in sc.changed_communes(limit=15)
-                ],
             }
     classes = svgmap.colour_classes(
         sorted(set(a.thresholds)) if len(a.thresholds) > 1 else a.query.model.default_thresholds,
@@ -322,5 +358,32 @@ def page(request):
     context["legend"] = [
         {"css": f"cls-{len(classes)}-{i}", "label": c.label} for i, c in enumerate(classes)
     ]
-    context["map_data"] = _map_data(a, classes, new_sites)
+    context["map_data"] = _map_data(shown, classes, new_sites)
     return render(request, "analysis/page.html", context, status=status)
+
+
+def report(request, fmt: str):
+    """The report of the page's current analysis, as PDF or PNG (its first page).
+
+    The same parameters as the page (bounded the same way); a bad one is a 400 that
+    names it, in French."""
+    form, query = _read_form(request)
+    extra = sorted(set(request.GET) - set(REPORT_PARAMETERS))
+    if query is None or extra:
+        if extra:
+            form.errors["report"] = f"paramètre inconnu pour le rapport : « {extra[0][:40]} »."
+        text = "Le rapport ne peut pas être fait : " + " ".join(form.errors.values())
+        return HttpResponseBadRequest(text, content_type="text/plain; charset=utf-8")
+    rep = report_module.build_report(query, add=REPORT_ADD, time_limit=PAGE_TIME_LIMIT)
+    with tempfile.TemporaryDirectory() as tmp:
+        pdf = report_module.write_pdf(rep, Path(tmp) / "rapport.pdf")
+        if fmt == "png":
+            body = report_module.pdf_to_png(pdf, Path(tmp) / "rapport.png")[0].read_bytes()
+            content_type = "image/png"
+        else:
+            body = pdf.read_bytes()
+            content_type = "application/pdf"
+    response = HttpResponse(body, content_type=content_type)
+    name = f"maillage-{'-'.join(query.departements or ['france'])}.{fmt}"
+    response["Content-Disposition"] = f'inline; filename="{name}"'
+    return response

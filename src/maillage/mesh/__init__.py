@@ -18,13 +18,17 @@ See docs/mesh.md.
 """
 
 from .coverage import (
+    TIE_TOLERANCE,
     CoverageDiff,
     CoverageResult,
+    FunctionCatchments,
+    catchments_by_function,
     compare,
     coverage,
     coverage_by_function,
     scenario,
     select_facilities,
+    shares_of_nearest,
 )
 from .model import (
     ZONES,
@@ -51,6 +55,7 @@ from .travel import PRESETS, EstimatedTime, ODMatrix, StraightLine, TravelModel
 __all__ = [
     "DEFAULT_BUDGET",
     "PRESETS",
+    "TIE_TOLERANCE",
     "ZONES",
     "Availability",
     "Budget",
@@ -59,6 +64,7 @@ __all__ = [
     "DemandPoints",
     "EstimatedTime",
     "Facilities",
+    "FunctionCatchments",
     "MobilePlan",
     "ODMatrix",
     "Recommendation",
@@ -66,6 +72,7 @@ __all__ = [
     "SolverProgress",
     "StraightLine",
     "TravelModel",
+    "catchments_by_function",
     "compare",
     "coverage",
     "coverage_by_function",
@@ -77,4 +84,5 @@ __all__ = [
     "scenario",
     "select_facilities",
     "set_cover",
+    "shares_of_nearest",
 ]

@@ -8,7 +8,9 @@ function, open on a date or during a season):
 - per threshold: the population and the number of demand points within it, and
   their shares;
 - per facility: its catchment, the population for whom it is the nearest
-  (the place's "critical size");
+  (the place's "critical size"); a demand point at the same cost (within
+  :data:`TIE_TOLERANCE`) of several facilities is shared equally among them
+  (:func:`shares_of_nearest`, the one rule);
 - the underserved demand points, beyond a target threshold, largest population first.
 
 :func:`compare` gives the difference between two results (a scenario:
@@ -28,6 +30,32 @@ from numpy.typing import NDArray
 
 from .model import DemandPoints, Facilities, FloatArray, IntArray
 from .travel import TravelModel
+
+#: Two facilities are tied for a demand point when their costs differ by at most this
+#: (in the model's unit: a metre in km, 0.06 second in minutes).
+TIE_TOLERANCE = 1e-3
+
+
+def shares_of_nearest(
+    demand: DemandPoints,
+    facilities: Facilities,
+    model: TravelModel,
+    cost: FloatArray,
+    tolerance: float = TIE_TOLERANCE,
+) -> tuple[IntArray, IntArray, FloatArray]:
+    """Who each demand point's weight goes to, the catchment rule: to its nearest
+    facility; when several are nearest (at the same place, or at the same cost within
+    ``tolerance``), shared equally among them.
+
+    ``cost``: per demand point, the cost to its nearest facility (inf: none).
+    Returns ``(point, facility, share)`` triples, the shares of a point summing to 1
+    (a point without any facility has none)."""
+    limits = np.where(np.isfinite(cost), cost + tolerance, np.inf)
+    rows, cols, _c = model.within_each(demand, facilities, limits)
+    if rows.size == 0:
+        return rows, cols, np.zeros(0)
+    ties = np.bincount(rows, minlength=len(demand))
+    return rows, cols, 1.0 / ties[rows]
 
 
 def select_facilities(
@@ -77,9 +105,14 @@ class CoverageResult:
     covered_points: dict[float, int]
     point_share: dict[float, float]
     #: per facility: total weight of the demand points for which it is the nearest
+    #: (a point with several nearest facilities shared equally: :func:`shares_of_nearest`)
     catchment: FloatArray
     #: per facility: same, counting only demand points within ``target``
     catchment_within_target: FloatArray
+    #: per facility: how many demand points it is (one of) the nearest for
+    catchment_points: IntArray | None = None
+    #: per facility: of them, how many it shares with other facilities (ties)
+    shared_points: IntArray | None = None
 
     @property
     def total_weight(self) -> float:
@@ -194,10 +227,14 @@ def coverage(
         else:
             for t in ts:
                 cnt[t] = np.zeros(npts, np.intp)
-    ok = nearest >= 0
-    catchment = np.bincount(nearest[ok], weights=w[ok], minlength=len(fac)).astype(float)
-    okt = ok & (cost <= tgt)
-    catch_t = np.bincount(nearest[okt], weights=w[okt], minlength=len(fac)).astype(float)
+    rows, cols, share = shares_of_nearest(demand, fac, model, cost)
+    nf = len(fac)
+    part = w[rows] * share
+    catchment = np.bincount(cols, weights=part, minlength=nf).astype(float)
+    inside = cost[rows] <= tgt
+    catch_t = np.bincount(cols[inside], weights=part[inside], minlength=nf).astype(float)
+    catch_pts = np.bincount(cols, minlength=nf).astype(np.intp)
+    shared_pts = np.bincount(cols[share < 1], minlength=nf).astype(np.intp)
     return CoverageResult(
         unit=model.unit,
         thresholds=ts,
@@ -215,6 +252,8 @@ def coverage(
         point_share=point_share,
         catchment=catchment,
         catchment_within_target=catch_t,
+        catchment_points=catch_pts,
+        shared_points=shared_pts,
     )
 
 
@@ -237,6 +276,74 @@ def coverage_by_function(
             for k, v in functions.items()
         }
     return {f: coverage(demand, facilities, model, function=f, **kw) for f in functions}
+
+
+@dataclass(eq=False)
+class FunctionCatchments:
+    """Each facility's catchment for each function it offers (see :func:`catchments_by_function`).
+
+    Arrays are (facilities, functions), aligned with ``facility_ids`` and ``functions``;
+    NaN (or -1 for counts) where the facility does not count for that function."""
+
+    facility_ids: NDArray[np.str_]
+    functions: tuple[str, ...]
+    target: float
+    #: people for whom the facility is the nearest offering the function (ties shared)
+    population: FloatArray
+    #: same, counting only demand points within ``target``
+    within_target: FloatArray
+    #: demand points for which it is (one of) the nearest, and of them those it shares
+    points: IntArray
+    shared_points: IntArray
+
+    def of(self, facility_id: str) -> dict[str, float]:
+        """``{function: population}`` for the functions the facility counts for."""
+        i = int(np.flatnonzero(self.facility_ids == facility_id)[0])
+        return {
+            f: float(self.population[i, k])
+            for k, f in enumerate(self.functions)
+            if not np.isnan(self.population[i, k])
+        }
+
+
+def catchments_by_function(
+    demand: DemandPoints,
+    facilities: Facilities,
+    model: TravelModel,
+    functions: Iterable[str] | None = None,
+    *,
+    target: float | None = None,
+    on: dt.date | None = None,
+    during: tuple[dt.date, dt.date] | None = None,
+    min_days: int = 1,
+) -> FunctionCatchments:
+    """Per facility and per function it offers: the people for whom it is the nearest
+    facility offering that function (``on``/``during``: those that count that day or
+    season, a mobile unit's stop on its days only), ties shared as :func:`coverage` does.
+
+    Without ``functions``, every slug offered by at least one facility."""
+    assert facilities.functions is not None
+    if functions is None:
+        functions = sorted(set().union(*facilities.functions)) if len(facilities) else []
+    fs = tuple(dict.fromkeys(functions))
+    tgt = float(model.default_target if target is None else target)
+    shape = (len(facilities), len(fs))
+    pop = np.full(shape, np.nan)
+    within = np.full(shape, np.nan)
+    points = np.full(shape, -1, np.intp)
+    shared = np.full(shape, -1, np.intp)
+    for k, f in enumerate(fs):
+        sub = select_facilities(facilities, f, on, during, min_days)
+        if not len(sub):
+            continue
+        r = coverage(demand, sub, model, (tgt,), target=tgt, counts=False)
+        at = np.array([facilities.index[str(i)] for i in sub.ids], dtype=np.intp)
+        pop[at, k] = r.catchment
+        within[at, k] = r.catchment_within_target
+        assert r.catchment_points is not None and r.shared_points is not None
+        points[at, k] = r.catchment_points
+        shared[at, k] = r.shared_points
+    return FunctionCatchments(facilities.ids, fs, tgt, pop, within, points, shared)
 
 
 # --------------------------------------------------------------------------------------
@@ -345,11 +452,15 @@ def scenario(
 
 
 __all__ = [
+    "TIE_TOLERANCE",
     "CoverageDiff",
     "CoverageResult",
+    "FunctionCatchments",
+    "catchments_by_function",
     "compare",
     "coverage",
     "coverage_by_function",
     "scenario",
     "select_facilities",
+    "shares_of_nearest",
 ]

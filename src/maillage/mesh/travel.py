@@ -70,6 +70,20 @@ class TravelModel(ABC):
     def cost_matrix(self, demand: DemandPoints, facilities: Facilities) -> FloatArray:
         """The dense (n_demand, n_facilities) cost matrix (inf: unreachable). Small inputs only."""
 
+    def within_each(
+        self, demand: DemandPoints, facilities: Facilities, limits: FloatArray
+    ) -> Pairs:
+        """All (demand index, facility index, cost) with cost <= ``limits[i]`` for demand
+        point ``i`` (a point with an infinite limit gets none), ordered by demand then
+        facility index: the places tied with a point's nearest (see
+        :func:`maillage.mesh.coverage.shares_of_nearest`)."""
+        if len(facilities) == 0 or len(demand) == 0:
+            return _empty_pairs()
+        m = self.cost_matrix(demand, facilities)
+        lim = np.asarray(limits, dtype=float)
+        rows, cols = np.nonzero(np.isfinite(lim)[:, None] & (m <= lim[:, None]))
+        return rows.astype(np.intp), cols.astype(np.intp), m[rows, cols]
+
     @property
     def default_thresholds(self) -> tuple[float, ...]:
         return (5.0, 10.0, 20.0, 30.0) if self.unit == "km" else (10.0, 20.0, 30.0)
@@ -162,6 +176,31 @@ class _ScaledDistance(TravelModel):
             f2 = factor if np.isscalar(factor) else np.asarray(factor)[rest]
             idx[rest], cost[rest] = i2, np.asarray(d2) * f2
         return idx, cost, (rows, cols, costs)
+
+    def within_each(
+        self, demand: DemandPoints, facilities: Facilities, limits: FloatArray
+    ) -> Pairs:
+        n = len(demand)
+        if len(facilities) == 0 or n == 0:
+            return _empty_pairs()
+        lim = np.asarray(limits, dtype=float)
+        ok = np.flatnonzero(np.isfinite(lim))
+        if ok.size == 0:
+            return _empty_pairs()
+        factor = self._factor(demand)
+        f = np.broadcast_to(np.asarray(factor, dtype=float), (n,))[ok]
+        # metres, with a margin so that rounding never drops a tie (costs are checked next)
+        radius = lim[ok] / f * (1 + 1e-9) + 1e-6
+        found = facilities.tree.query_ball_point(demand.xy[ok], radius, workers=WORKERS)
+        lens = np.fromiter((len(x) for x in found), dtype=np.intp, count=len(found))
+        if not lens.sum():
+            return _empty_pairs()
+        rows = np.repeat(ok, lens)
+        cols = np.concatenate([np.asarray(x, dtype=np.intp) for x in found if len(x)])
+        d = np.sqrt(((demand.xy[rows] - facilities.xy[cols]) ** 2).sum(axis=1))
+        costs = d * np.repeat(f, lens)
+        keep = costs <= lim[rows]
+        return _sort_pairs(rows[keep], cols[keep], costs[keep])
 
     def cost_matrix(self, demand: DemandPoints, facilities: Facilities) -> FloatArray:
         f = self._factor(demand)
@@ -399,6 +438,13 @@ class ODMatrix(TravelModel):
         keep = mins <= threshold
         if not sort:
             return rows[keep], cols[keep], mins[keep]
+        return _sort_pairs(rows[keep], cols[keep], mins[keep])
+
+    def within_each(
+        self, demand: DemandPoints, facilities: Facilities, limits: FloatArray
+    ) -> Pairs:
+        rows, cols, mins = self._entries(demand, facilities)
+        keep = mins <= np.asarray(limits, dtype=float)[rows]
         return _sort_pairs(rows[keep], cols[keep], mins[keep])
 
     def cost_matrix(self, demand: DemandPoints, facilities: Facilities) -> FloatArray:
