@@ -252,5 +252,8 @@ def test_a_mobile_stop_counts_for_its_functions_on_its_days_only():
 
 def by_day(fac, demand, day):
     r = catchments_by_function(demand, fac, StraightLine(), ["mediation"], on=day)
-    return {str(i): float(p) for i, p in zip(r.facility_ids, r.population[:, 0], strict=True)
-            if not np.isnan(p)}
+    return {
+        str(i): float(p)
+        for i, p in zip(r.facility_ids, r.population[:, 0], strict=True)
+        if not np.isnan(p)
+    }

@@ -188,7 +188,11 @@ def coverage_text(a: Analysis, limit: int | None = 200) -> str:
                         fr_int(r["population"]),
                         fr_int(r["population_within_target"]),
                         fr_int(r["communes"])
-                        + (f" (dont {r['shared_communes']} partagées)" if r["shared_communes"] else ""),
+                        + (
+                            f" (dont {r['shared_communes']} partagées)"
+                            if r["shared_communes"]
+                            else ""
+                        ),
                     )
                     for r in shown_c
                 ],
