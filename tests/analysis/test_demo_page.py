@@ -20,6 +20,7 @@ NASBINALS = "48104"
 @pytest.fixture(scope="module")
 def demo_db(django_db_setup, django_db_blocker, open_data_dir):
     from django.conf import settings
+    from django.contrib.auth import get_user_model
 
     from maillage.places.demo import load_demo
 
@@ -33,6 +34,8 @@ def demo_db(django_db_setup, django_db_blocker, open_data_dir):
     yield
     with django_db_blocker.unblock():
         _wipe()
+        # the demo's accounts too, as the journeys' demo fixture does
+        get_user_model().objects.filter(username__in=["coordination", "hote"]).delete()
     settings.MAILLAGE_OPEN_DATA = old
 
 
