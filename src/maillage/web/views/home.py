@@ -38,7 +38,7 @@ def home(request):
         shown = result[:MARKERS_LIMIT]
         now = clock.now()
         hits = [
-            display.place_row(h.place, h.distance_km, now, form.place_filter)
+            display.place_row(h.place, h.distance_km, now, form.place_filter, h.matched_by)
             for h in shown[:LIST_LIMIT]
         ]
         markers = marker_data(shown, form.place_filter)
