@@ -135,9 +135,9 @@ def is_plural(n: int | float) -> bool:
 
 
 def count_label(n: int, singular: str, plural: str) -> str:
-    """« 0 lieu », « 1 lieu », « 2 lieux », « 1 200 lieux » (a thin space groups thousands)."""
+    """« 0 lieu », « 1 lieu », « 2 lieux », « 1 200 lieux » (a narrow space groups thousands)."""
     word = plural if is_plural(n) else singular
-    return f"{number_label(n)}{NBSP}{word}"
+    return f"{number_label(n)} {word}"
 
 
 def number_label(n: int | float) -> str:
