@@ -154,3 +154,12 @@ def test_text_search_over_the_read_model_stays_in_memory(places, django_assert_m
     with django_assert_max_num_queries(1):  # the freshness check only
         ids, _d = search.model_find(search.network.current(), parse_filter({"q": "carte grise"}))
     assert len(ids) == 1
+
+
+def test_saying_why_costs_no_query_per_place(places, django_assert_max_num_queries):
+    for n in range(30):
+        make_place(f"Relais {n}", ["digital-access"])
+    result = search_places(parse_filter({"q": "imprimante"}))
+    with django_assert_max_num_queries(1):
+        reasons = [result.matched_by(pk) for pk in result.ids]
+    assert len(reasons) == 31 and all(r == ("imprimante → Accès numérique",) for r in reasons)

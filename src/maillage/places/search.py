@@ -134,6 +134,7 @@ class SearchResult(Sequence[PlaceHit]):
         self._queryset: QuerySet | None = None  # built when first needed
         self._cache: dict[int, Place] = {}
         self.text_query = parse_query(f.q) if f.q else None
+        self._net: network.Network | None = None
 
     def matched_by(self, place: Place | int) -> tuple[str, ...]:
         """Why the text query found ``place`` (or the place of that id) through the
@@ -141,7 +142,9 @@ class SearchResult(Sequence[PlaceHit]):
         if not self.text_query or not self.text_query.functions:
             return ()
         pk = place if isinstance(place, int) else place.pk
-        rec = network.current().get(pk)
+        if self._net is None:
+            self._net = network.current()  # once per result, not once per place
+        rec = self._net.get(pk)
         if rec is None:
             rec = network.load_records([pk], published_only=False).get(pk)
         if rec is None:
@@ -232,9 +235,11 @@ def text_rows(net: network.Network, query: TextQuery, rows: np.ndarray) -> np.nd
     for term in query.terms:
         if not len(rows):
             break
-        found = np.fromiter(
-            (term.needle in texts[i] for i in rows.tolist()), dtype=bool, count=len(rows)
-        )
+        needle = term.needle
+        if len(rows) * 2 > len(texts):  # most rows: one pass over the list, no indexing
+            found = np.array([needle in t for t in texts], dtype=bool)[rows]
+        else:
+            found = np.array([needle in texts[i] for i in rows.tolist()], dtype=bool)
         bits = sum(FUNCTION_BIT.get(slug, 0) for slug in term.functions)
         if bits:
             found |= (net.fmask[rows] & bits) != 0

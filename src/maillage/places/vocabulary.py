@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from maillage.core.french import searchable, words
 
@@ -128,6 +128,7 @@ def functions_for(text: str) -> frozenset[str]:
     return parse_query(text).functions
 
 
+@lru_cache(maxsize=1 << 17)  # a rebuilt read model finds its unchanged places' texts here
 def place_text(
     name: str, summary: str, operator: str, commune_name: str, postal_code: str, type_label: str
 ) -> str:
