@@ -294,6 +294,28 @@ def query_paths(n: int, seed: int) -> list[str]:
     return paths
 
 
+#: words people type (maillage.places.taxonomy.VOCABULARY) and a place's own words
+TEXT_QUERIES = ["imprimante", "wifi", "visio", "carte grise", "impôts", "CAF", "photocopies",
+                "scanner", "retraite", "fablab", "france services", "tiers lieu"]  # fmt: skip
+
+
+def text_paths(n: int, seed: int) -> list[str]:
+    """Text searches (``q``), alone, near a point, or with a commune's name."""
+    from urllib.parse import quote
+
+    rng = random.Random(seed + 2)
+    codes, lats, lons, _weights = commune_points()
+    paths = []
+    for i in range(n):
+        q = rng.choice(TEXT_QUERIES)
+        c = rng.randrange(len(codes))
+        if i % 3 == 0:
+            paths.append(f"/api/places/?q={quote(q)}")
+        else:
+            paths.append(f"/api/places/?q={quote(q)}&near={lats[c]:.4f},{lons[c]:.4f}&radius_km=30")
+    return paths
+
+
 # --------------------------------------------------------------------------- load
 
 
@@ -519,6 +541,7 @@ def main() -> None:
             f"({facts['generate_s']:.0f} s): {facts['places']} places"
         )
         paths = query_paths(2000, args.seed)
+        texts = text_paths(600, args.seed)
         from django.db import connections
 
         connections.close_all()
@@ -534,10 +557,17 @@ def main() -> None:
             log(f"Warming up: {args.warmup} requests ...")
             for path in paths[: args.warmup]:  # every worker builds its model; look at the answers
                 counts.append(json.loads(fetch("127.0.0.1", port, path)[1])["count"])
+            for path in texts[: args.warmup]:
+                fetch("127.0.0.1", port, path)
             # Rounds alternate the two targets, so that a neighbour's load on the
             # shared cores weighs on both; the median round is reported.
             for round_no in range(1, args.rounds + 1):
-                for name, target_paths in [("search API", paths), ("static file", [STATIC_PATH])]:
+                targets = [
+                    ("search API", paths),
+                    ("text search", texts),
+                    ("static file", [STATIC_PATH]),
+                ]
+                for name, target_paths in targets:
                     log(
                         f"Round {round_no}/{args.rounds}: {name} for {args.duration} s, "
                         f"{args.connections} connections ({client}) ..."
@@ -681,6 +711,12 @@ def report(args, facts, client, results, counts, api_bytes, static_bytes, sample
         f"{api['rps'] / static['rps']:.0%} of the static ceiling, {static['rps']:.0f} req/s). "
         f"'load' is the 1-minute load average after the round: the cores are shared."
     )
+    if "text search" in results:
+        text = median_round(results["text search"])
+        print(
+            f"Text search (q= words people use, alone or within 30 km; not in the goal): "
+            f"median round p95 {text['p95']:.1f} ms, {text['rps']:.0f} req/s."
+        )
     return ok
 
 

@@ -145,13 +145,13 @@ def test_an_idea_from_proposal_to_adoption(
     moderation = host.locator("section", has=host.get_by_role("heading", name="Animer et modérer"))
     moderation.get_by_label("Nouvel état").select_option(label="En discussion")
     moderation.get_by_label("Débattue à (un événement de l'agenda)").select_option(
-        label="Petit-déjeuner débat · L'Atelier · 02/12/2026 08:30"
+        label="Petit-déjeuner débat · L'Atelier · mercredi 2 décembre 2026 à 8\u00a0h\u00a030"
     )
     assert serious_violations(host, axe_source) == []
     moderation.get_by_role("button", name="Changer l'état et prévenir les abonnés").click()
     steps = host.locator(".idea-steps")
     steps.get_by_role("link", name="Petit-déjeuner débat").wait_for()
-    assert "mercredi 2 décembre 2026, 08:30" in steps.inner_text()
+    assert "mercredi 2 décembre 2026 à 8 h 30" in steps.inner_text().replace("\u00a0", " ")
     moderation.get_by_label("Nouvel état").select_option(label="Adoptée")
     moderation.get_by_label(
         "Explication (publique ; obligatoire si l'idée n'est pas retenue)"

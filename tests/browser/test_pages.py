@@ -128,3 +128,49 @@ def test_pages_have_no_serious_accessibility_violation(
             problems.setdefault(name, []).extend(violations)
     assert problems == {}
     assert errors == []
+
+
+@pytest.mark.parametrize("size", ["ordinateur", "telephone"])
+def test_open_at_keeps_the_results_until_a_date_is_given(open_page, live_server, lozere, size):
+    """Choosing « Ouvert le… » sends the form at once: no date yet is no error, the list
+    stays; a date narrows it; a date beyond the platform's years says so."""
+    viewport = DESKTOP if size == "ordinateur" else PHONE
+    page = open_page(viewport)
+    errors = watch_errors(page)
+    page.goto(live_server.url + "/")
+    wait_for_map(page)
+    expect(page.locator("#results .card")).to_have_count(6)
+
+    with page.expect_response(re.compile(r"quand=le")):
+        page.get_by_label("Ouvert le…").check()
+    expect(page.locator("#results-title")).to_contain_text("6 lieux")
+    expect(page.locator("#results .card")).to_have_count(6)
+    assert page.locator("#search-errors").count() == 0
+    assert page.locator(".field--error, .error").count() == 0
+    expect(page.locator("#f-open_at")).to_be_visible()
+    expect(page.locator("#f-open_at-hint")).to_contain_text("Choisissez le jour et l'heure")
+    screenshot(page, f"ouvert-le-sans-date-{size}")
+    widths = page.evaluate(
+        "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+    )
+    assert widths[0] <= widths[1]
+
+    # Sunday 29 November 2026 at 10:00: only the place open round the clock
+    with page.expect_response(re.compile(r"open_at=2026-11-29T10")):
+        page.fill("#f-open_at", "2026-11-29T10:00")
+    expect(page.locator("#results .card")).to_have_count(1)
+    expect(page.locator("#results-title")).to_contain_text("1 lieu")
+    assert page.locator("#search-errors").count() == 0
+    screenshot(page, f"ouvert-le-dimanche-{size}")
+    assert errors == []
+
+
+def test_a_date_beyond_the_platform_years_says_which_years(open_page, live_server, lozere):
+    for viewport in (PHONE, DESKTOP):
+        page = open_page(viewport)
+        page.goto(live_server.url + "/?quand=le&open_at=2301-01-01T10:00")
+        expect(page.locator("#search-errors")).to_contain_text(
+            "Choisissez une date entre 1er janvier 1970 et 31 décembre 2200."
+        )
+        expect(page.locator("#f-open_at")).to_have_value("2301-01-01T10:00")  # as typed
+        assert page.locator("#f-open_at").get_attribute("aria-invalid") == "true"

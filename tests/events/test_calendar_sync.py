@@ -83,10 +83,10 @@ def test_a_nextcloud_feed_shows_the_same_dates_and_a_second_refresh_changes_noth
 
     # The agenda page shows the source's dates, the moved one marked.
     page = client.get("/agenda/lieux/l-atelier/").content.decode()
-    assert "jeudi 10 décembre 2026, 16:30" in page
+    assert "jeudi 10 décembre 2026 à 16\u00a0h\u00a030" in page
     assert "mercredi 9 décembre 2026" not in page
     assert "mercredi 16 décembre 2026" not in page
-    assert "mercredi 23 décembre 2026, 14:00" in page
+    assert "mercredi 23 décembre 2026 à 14\u00a0h" in page
 
 
 def test_changes_at_the_source_are_followed_and_removals_remove(subscription, atelier, feed):

@@ -69,7 +69,8 @@ def test_place_poster(client, offering, workshop, tmp_path, size):
 def test_event_poster(client, workshop, tmp_path, size):
     response = client.get(f"/agenda/imprimer/evenements/{workshop.slug}.pdf?format={size}")
     text = check_pdf(response.content, tmp_path, f"event-{size}", size)
-    assert "Atelier réparation" in text and "mercredi 9 décembre 2026, 14:00–16:00" in text
+    text = text.replace("\u00a0", " ")
+    assert "Atelier réparation" in text and "mercredi 9 décembre 2026 à 14 h – 16 h" in text
     assert "Gratuit" in text and "sur inscription" in text and "(2 places)" in text
     assert f"/agenda/evenements/{workshop.slug}/" in text
 

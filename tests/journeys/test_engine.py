@@ -79,7 +79,7 @@ def test_the_place_open_when_free_comes_first_and_says_so():
         and "Ouvert quand vous êtes libre" in journey.steps[0].reason
     )
     assert journey.steps[1].open_when_free is False
-    assert "prochaine ouverture mercredi 2 décembre à 09:00" in journey.steps[1].reason
+    assert "prochaine ouverture mercredi 2 décembre à 9\u00a0h" in journey.steps[1].reason
 
 
 def test_a_function_s_own_hours_and_closures_count():
@@ -138,7 +138,7 @@ def test_a_mobile_unit_stopping_near_home_answers_before_far_places():
         Query(("learn-digital-tools",), HOME, "no-car", TUESDAY_AFTERNOON), [far, unit]
     )
     assert [s.kind for s in journey.steps] == ["mobile"]
-    assert "Prochain passage samedi 5 décembre à 08:00" in journey.steps[0].reason
+    assert "Prochain passage samedi 5 décembre à 8\u00a0h" in journey.steps[0].reason
 
 
 def test_a_private_first_step_sends_on_to_a_public_service():

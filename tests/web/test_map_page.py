@@ -81,6 +81,23 @@ def test_a_date_given_without_choosing_open_at_is_ignored(client, demo):
     assert len(listed(client, "?quand=&open_at=2026-11-29T10:00")) == 6
 
 
+def test_open_at_chosen_before_a_date_keeps_the_results_and_shows_no_error(client, demo):
+    """Choosing « Ouvert le… » sends the form at once (htmx): no date yet is no error."""
+    for query in ("?quand=le", "?quand=le&open_at=", "?quand=le&open_at=%20"):
+        page = page_of(client.get("/" + query))
+        assert not page.find_all("div", id="search-errors"), query
+        assert len(card_titles(page)) == 6, query
+        assert "aria-invalid" not in page.find_all("input", name="open_at")[0], query
+    response = client.get("/?quand=le", headers={"HX-Request": "true"})
+    assert "search-errors" not in response.content.decode()
+    assert len(card_titles(page_of(response))) == 6
+
+
+def test_the_date_field_is_bounded_by_the_platform_years(client, demo):
+    field = page_of(client.get("/?quand=le")).find_all("input", name="open_at")[0]
+    assert (field["min"], field["max"]) == ("1970-01-01T00:00", "2200-12-31T23:59")
+
+
 def test_a_commune_name_sorts_places_by_distance_from_it(client, demo):
     page = page_of(client.get("/?ou=Villefort"))
     slugs = [href.split("/")[2] for href in card_titles(page)]
@@ -120,7 +137,11 @@ def test_an_unknown_commune_says_so(client, demo):
         ("?near=ici", "Le point choisi n'est pas compris"),
         ("?near=44.5,3.5&radius_km=-3", "La distance choisie n'est pas comprise"),
         ("?quand=le&open_at=demain", "La date et l'heure ne sont pas comprises"),
-        ("?quand=le&open_at=", "Choisissez le jour et l'heure"),
+        (
+            "?quand=le&open_at=2301-01-01T10:00",
+            "Choisissez une date entre 1er janvier 1970 et 31 décembre 2200.",
+        ),
+        ("?quand=le&open_at=12026-01-01T10:00", "Choisissez une date entre 1er janvier 1970"),
         ("?free=peut-etre", "La case « Gratuit » n'a pas une valeur comprise"),
         ("?q=" + "x" * 300, "Le texte cherché est trop long"),
     ],

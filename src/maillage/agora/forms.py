@@ -7,7 +7,7 @@ import datetime as dt
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from maillage.core import clock
+from maillage.core import clock, french
 from maillage.events.models import Occurrence
 from maillage.places.models import Function
 
@@ -142,8 +142,8 @@ def debate_dates(idea):
 
 class OccurrenceChoice(forms.ModelChoiceField):
     def label_from_instance(self, obj):
-        local = obj.start.astimezone(clock.PARIS)
-        return f"{obj.event.title} · {obj.event.place.name} · {local:%d/%m/%Y %H:%M}"
+        when = french.datetime_label(obj.start, year=True)
+        return f"{obj.event.title} · {obj.event.place.name} · {when}"
 
 
 class StatusForm(forms.Form):

@@ -61,6 +61,11 @@ class PlaceListSerializer(serializers.Serializer):
     distance_km = serializers.FloatField(
         allow_null=True, help_text="Distance à vol d'oiseau depuis near (null sans near)."
     )
+    matched_by = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="Avec q : pourquoi le lieu a été trouvé par un mot courant, "
+        "par exemple « imprimante → Accès numérique » (vide sinon).",
+    )
 
 
 class PlaceFunctionSerializer(FunctionBriefSerializer):
@@ -112,6 +117,7 @@ class PhotoSerializer(serializers.Serializer):
 
 
 class PlaceDetailSerializer(PlaceListSerializer):
+    matched_by = None  # a search's answer, not the place's
     functions = PlaceFunctionSerializer(many=True)
     description = serializers.CharField(allow_blank=True)
     people = serializers.CharField(allow_blank=True)

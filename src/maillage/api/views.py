@@ -193,7 +193,13 @@ PLACE_PARAMETERS = [
     OpenApiParameter(
         "mobile", _BOOL, description="Unités mobiles seulement (1) ou lieux fixes seulement (0)."
     ),
-    OpenApiParameter("q", str, description="Texte : nom, résumé, porteur, commune, code postal."),
+    OpenApiParameter(
+        "q",
+        str,
+        description="Texte : nom, résumé, porteur, commune, code postal, type ; et les mots "
+        "courants des fonctions (imprimante, wifi, visio, CAF, impôts, carte grise...). "
+        "Sans accents ni majuscules ni pluriels.",
+    ),
     OpenApiParameter("dept", str, description="Code(s) de département, séparés par des virgules."),
 ]
 BAD_REQUEST = error_responses(400)[400]
@@ -228,6 +234,7 @@ class PlaceList(JSONErrors, generics.ListAPIView):
             now=clock.now(),
             url_for=url_for(request),
         )
+        data = [{**item, "matched_by": list(result.matched_by(item["id"]))} for item in data]
         return self.get_paginated_response(data)
 
 

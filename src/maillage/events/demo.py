@@ -14,11 +14,12 @@ from dateutil.rrule import rrulestr
 from django.db import transaction
 from django.utils import timezone
 
+from maillage.places.hours import is_public_holiday
 from maillage.places.models import Function, MobileStop, Place
 
 from . import services
 from .models import Event
-from .recurrence import PARIS
+from .recurrence import MAX_INSTANCES, PARIS, expand, local_naive
 
 EXAMPLE = "(Événement d'exemple.)"
 
@@ -113,13 +114,31 @@ EVENTS = [
 
 
 def _first_start(rule_or_days, clock: str, today: dt.date) -> dt.datetime:
+    """The first date from ``today`` that is not a public holiday: a one-off event moves
+    to the next day, a rule's first date to its next instance."""
     hour, minute = (int(x) for x in clock.split(":"))
     if isinstance(rule_or_days, int):
         day = today + dt.timedelta(days=rule_or_days)
+        while is_public_holiday(day):
+            day += dt.timedelta(days=1)
         return dt.datetime.combine(day, dt.time(hour, minute), PARIS)
     start = dt.datetime.combine(today, dt.time(hour, minute))
-    first = rrulestr(rule_or_days, dtstart=start).after(start, inc=True)
-    return first.replace(tzinfo=PARIS)
+    for first in rrulestr(rule_or_days, dtstart=start).xafter(start, count=MAX_INSTANCES, inc=True):
+        if not is_public_holiday(first.date()):
+            return first.replace(tzinfo=PARIS)
+    raise ValueError(f"no date of {rule_or_days} outside public holidays")
+
+
+def holiday_exdates(start: dt.datetime, rule: str, until: dt.datetime) -> list[str]:
+    """The dates of ``rule`` from ``start`` to ``until`` that fall on a public holiday,
+    as exceptions (EXDATE: local « AAAA-MM-JJTHH:MM »): no demo event on 25 December."""
+    if not rule:
+        return []
+    return [
+        local_naive(moment).isoformat(timespec="minutes")
+        for moment in expand(start, rule, start, until)
+        if is_public_holiday(moment.astimezone(PARIS).date())
+    ]
 
 
 def load_demo_events(today: dt.date | None = None) -> list[Event]:
@@ -151,12 +170,20 @@ def load_demo_events(today: dt.date | None = None) -> list[Event]:
                 "wheelchair": place.wheelchair,
             }
             event = Event.objects.filter(slug=slug).first()
+            keeps_start = (
+                event is not None
+                and event.recurrence_rule
+                and event.recurrence_rule == fields["recurrence_rule"]
+            )
+            first = event.start if keeps_start else start
+            until = dt.datetime.combine(today, dt.time(), PARIS) + services.HORIZON * 2
+            fields["exdates"] = holiday_exdates(first, fields["recurrence_rule"], until)
             if event is None:
                 event = services.create_event(
                     slug=slug, functions=Function.objects.filter(slug__in=functions), **fields
                 )
             else:
-                if event.recurrence_rule and event.recurrence_rule == fields["recurrence_rule"]:
+                if keeps_start:
                     fields.pop("start")  # keep the rule's first date
                     fields.pop("end")
                 for name, value in fields.items():

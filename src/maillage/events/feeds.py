@@ -16,12 +16,11 @@ from collections.abc import Iterable
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.db.models import Prefetch
-from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 from icalendar import Calendar, Timezone, vRecur
 from icalendar import Event as VEvent
 
-from maillage.core import clock
+from maillage.core import clock, french
 from maillage.core.mail import absolute, site_url
 
 from .models import Event, Occurrence
@@ -174,7 +173,7 @@ class UpcomingFeed(Feed):
 
     def item_title(self, item):
         prefix = "[Annulé] " if item.is_cancelled else ""
-        when = timezone.localtime(item.start).strftime("%d/%m/%Y %H:%M")
+        when = french.datetime_label(item.start, year=True)
         return f"{prefix}{item.event.title} · {when}"
 
     def item_link(self, item):

@@ -42,6 +42,7 @@ import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from maillage.core import french
 from maillage.core.geo import distance_km as haversine_km
 from maillage.core.params import ParameterError
 from maillage.places import hours, network
@@ -71,21 +72,6 @@ MOBILITY_LABEL = {
     "no-car": "sans voiture (à pied ou en transport en commun)",
     "reduced": "à mobilité réduite",
 }
-_WEEKDAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
-_MONTHS = (
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-)
 #: audiences that reserve an offer to an age group
 _AGE_AUDIENCES = {"young": "young", "students": "young", "seniors": "senior"}
 
@@ -271,10 +257,8 @@ def km_text(distance_km: float) -> str:
 
 
 def moment_text(moment: dt.datetime) -> str:
-    m = hours._aware(moment)
-    return f"{_WEEKDAYS[m.weekday()]} {m.day} {_MONTHS[m.month - 1]} à {m:%H:%M}".replace(
-        " 1 ", " 1er ", 1
-    )
+    """« jeudi 1er avril à 10 h 30 » (maillage.core.french, as every page)."""
+    return french.datetime_label(hours._aware(moment))
 
 
 def _state(place: PlaceData, moment: dt.datetime, functions) -> str:

@@ -11,10 +11,9 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from maillage.core import clock
+from maillage.core import clock, french
 from maillage.places import hours, network
 from maillage.places.models import Audience, Closure, Place, PlaceFunction
 
@@ -24,39 +23,11 @@ STOPS_HORIZON_DAYS = 14
 
 
 # ---------------------------------------------------------------- words for times
-
-
-def time_label(moment: dt.datetime | dt.time, *, end: bool = False) -> str:
-    """``9 h``, ``9 h 30``; midnight at the end of an interval is ``minuit``."""
-    if end and moment.hour == 0 and moment.minute == 0:
-        return _("minuit")
-    # Non-breaking spaces: "9 h 30" never splits across lines.
-    if moment.minute == 0:
-        return _("%(hour)d\u00a0h") % {"hour": moment.hour}
-    return _("%(hour)d\u00a0h\u00a0%(minute)02d") % {"hour": moment.hour, "minute": moment.minute}
-
-
-def interval_label(start: dt.datetime, end: dt.datetime) -> str:
-    if start.time() == dt.time() and end - start >= dt.timedelta(days=1):
-        return _("toute la journée")
-    return _("%(start)s – %(end)s") % {
-        "start": time_label(start),
-        "end": time_label(end, end=True),
-    }
-
-
-def day_label(day: dt.date) -> str:
-    """``mardi 1er décembre``, ``mercredi 2 décembre``."""
-    if day.day == 1:
-        return _("%(weekday)s 1er %(month)s") % {
-            "weekday": date_format(day, "l"),
-            "month": date_format(day, "F"),
-        }
-    return date_format(day, "l j F")
-
-
-def weekday_label(day: dt.date) -> str:
-    return date_format(day, "l")
+# One French typography for the whole platform: maillage.core.french.
+time_label = french.time_label
+interval_label = french.interval_label
+day_label = french.day_label
+weekday_label = french.weekday_label
 
 
 def moment_phrase(moment: dt.datetime, now: dt.datetime) -> str:
@@ -419,10 +390,12 @@ class PlaceRow:
     status: OpenStatus | None
     main_function: object
     next_visit: StopVisit | None = None
+    #: why a text query found it through the vocabulary (« imprimante → Accès numérique »)
+    matched_by: tuple[str, ...] = ()
 
 
 def place_row(
-    place: Place, distance_km: float | None = None, now=None, place_filter=None
+    place: Place, distance_km: float | None = None, now=None, place_filter=None, matched_by=()
 ) -> PlaceRow:
     """What a card of a list shows about a place (its list data prefetched), at the
     moment the search asked about (« Ouvert le samedi 10:00 »), else now."""
@@ -439,4 +412,4 @@ def place_row(
         place_filter.functions if place_filter else (),
         place_filter.family if place_filter else None,
     )
-    return PlaceRow(place, distance_km, status, main, next_visit)
+    return PlaceRow(place, distance_km, status, main, next_visit, tuple(matched_by))

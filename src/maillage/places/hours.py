@@ -57,6 +57,12 @@ class DateRange:
         return self.start <= day <= self.end
 
 
+def is_public_holiday(day: dt.date) -> bool:
+    """Whether ``day`` is a public holiday in France: the calendar of ``PH`` in opening
+    hours (Christmas, 14 July, Easter Monday, Ascension...), so the two never differ."""
+    return _parsed("PH").is_open(dt.datetime.combine(day, dt.time(12), PARIS))
+
+
 def expression_is_open(expression: str, moment: dt.datetime) -> bool:
     """Open at ``moment`` by ``expression`` alone. An empty expression is unknown: not open."""
     if not expression:

@@ -68,6 +68,7 @@ from .models import (
     Wheelchair,
 )
 from .taxonomy import FAMILIES
+from .vocabulary import place_text
 
 OPEN, CLOSED, UNKNOWN = "open", "closed", "unknown"
 
@@ -186,6 +187,9 @@ class PlaceRec:
     notices: tuple[NoticeRec, ...] = ()
     stops: tuple[Stop, ...] = ()
     events: tuple[Visit, ...] = ()  # dated stop events of a mobile unit
+    operator: str = ""
+    #: what a text query looks into (maillage.places.vocabulary.place_text)
+    text: str = ""
 
     @property
     def url(self) -> str:
@@ -387,7 +391,7 @@ def load_records(
         "SELECT p.id, p.slug, p.name, p.type, p.latitude, p.longitude, p.is_mobile, "
         "p.opening_hours, p.commune_id, c.name, p.postal_code, p.fee, p.wheelchair, "
         "p.hours_note, p.appointment_only, p.summary, p.address, p.website, p.email, "
-        "p.phone, p.is_example, p.last_checked_at "
+        "p.phone, p.is_example, p.last_checked_at, p.operator "
         f"FROM {place_table} p LEFT JOIN {commune_table} c ON c.code = p.commune_id"
         + (" WHERE " + " AND ".join(where) if where else "")
     )
@@ -482,6 +486,7 @@ def load_records(
             for pid, visit in provider(mobile_ids):
                 events[pid].append(visit)
     out: dict[int, PlaceRec] = {}
+    type_labels = {value: str(label) for value, label in PlaceType.choices}
     for r in rows:
         pid = r[0]
         out[pid] = PlaceRec(
@@ -513,6 +518,10 @@ def load_records(
             notices=tuple(notices.get(pid, ())),
             stops=tuple(stops.get(pid, ())),
             events=_sorted(events.get(pid, ()), lambda v: (v.start, v.spot)),
+            operator=r[22] or "",
+            text=place_text(
+                r[2], r[15] or "", r[22] or "", r[9] or "", r[10] or "", type_labels.get(r[3], "")
+            ),
         )
     return out
 
@@ -596,6 +605,8 @@ class Network:
         self.fmask = np.zeros(n, dtype=np.int64)
         self.free_fmask = np.zeros(n, dtype=np.int64)
         self.name_rank = np.zeros(n, dtype=float)
+        #: each row's searchable text (PlaceRec.text), for text queries
+        self.texts: list[str] = [r.text for r in recs]
         self.row_of: dict[int, int] = {}
         self.commune_rows: dict[str, set[int]] = {}
         self._own_communes: set[str] | _All = _All()
@@ -623,6 +634,7 @@ class Network:
             if o.fee == Fee.FREE:
                 free |= bit
         self.fmask[i], self.free_fmask[i] = fmask, free
+        self.texts[i] = rec.text
         for code in _communes_of(rec):
             self._commune_add(code, i)
 
@@ -682,6 +694,7 @@ class Network:
         for name in _ARRAYS:
             setattr(new, name, getattr(self, name).copy())
         new.row_of = dict(self.row_of)
+        new.texts = list(self.texts)
         new.commune_rows = dict(self.commune_rows)  # the sets are copied on write
         new._own_communes = set()
         new._sorted, new._sorted_rank = list(self._sorted), list(self._sorted_rank)
@@ -691,6 +704,7 @@ class Network:
             for name in _ARRAYS:
                 arr = getattr(new, name)
                 setattr(new, name, np.concatenate([arr, np.zeros(grow, dtype=arr.dtype)]))
+            new.texts += [""] * grow
             for k, pid in enumerate(added):
                 new.row_of[pid] = len(self.ids) + k
                 new.ids[len(self.ids) + k] = pid

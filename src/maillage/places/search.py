@@ -62,6 +62,7 @@ from .models import MobileStop, Place, PlaceFunction
 from .network import ALL_BITS, FAMILY_BITS, FUNCTION_BIT, TYPE_CODE, sort_key
 from .sql_search import bbox_q as _bbox_q  # noqa: F401 (booking's radius search)
 from .sql_search import sql_find
+from .vocabulary import TextQuery, parse_query
 
 __all__ = [
     "EARTH_RADIUS_KM",
@@ -96,6 +97,8 @@ DEFERRED_FIELDS = ("description", "people", "communities")  # and the commune's 
 class PlaceHit:
     place: Place
     distance_km: float | None
+    #: why a text query found it through the vocabulary: ["imprimante → Accès numérique"]
+    matched_by: tuple[str, ...] = ()
 
 
 def list_prefetches() -> list:
@@ -130,6 +133,27 @@ class SearchResult(Sequence[PlaceHit]):
         self._base = queryset
         self._queryset: QuerySet | None = None  # built when first needed
         self._cache: dict[int, Place] = {}
+        self.text_query = parse_query(f.q) if f.q else None
+        self._net: network.Network | None = None
+
+    def matched_by(self, place: Place | int) -> tuple[str, ...]:
+        """Why the text query found ``place`` (or the place of that id) through the
+        vocabulary: ("imprimante → Accès numérique",); empty otherwise."""
+        if not self.text_query or not self.text_query.functions:
+            return ()
+        pk = place if isinstance(place, int) else place.pk
+        if self._net is None:
+            self._net = network.current()  # once per result, not once per place
+        rec = self._net.get(pk)
+        if rec is None:
+            rec = network.load_records([pk], published_only=False).get(pk)
+        if rec is None:
+            return ()
+        return tuple(self.text_query.reasons(rec.text, rec.functions))
+
+    def _hit(self, i: int) -> PlaceHit:
+        place = self._cache[self.ids[i]]
+        return PlaceHit(place, self.distances[i], self.matched_by(place))
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -158,14 +182,10 @@ class SearchResult(Sequence[PlaceHit]):
         if isinstance(index, slice):
             positions = range(len(self.ids))[index]
             self._load([self.ids[i] for i in positions])
-            return [
-                PlaceHit(self._cache[self.ids[i]], self.distances[i])
-                for i in positions
-                if self.ids[i] in self._cache
-            ]
+            return [self._hit(i) for i in positions if self.ids[i] in self._cache]
         i = range(len(self.ids))[index]
         self._load([self.ids[i]])
-        return PlaceHit(self._cache[self.ids[i]], self.distances[i])
+        return self._hit(i)
 
     def __iter__(self) -> Iterator[PlaceHit]:
         batch = 500
@@ -187,9 +207,9 @@ def search_places(
 
     ``queryset`` restricts the search (default: published places); the places
     returned come from it with their list data prefetched. ``now`` pins
-    ``open_now`` (tests). The read model answers unless a ``queryset`` or a text
-    query is given or ``use_index`` is False (SQL, the same rule)."""
-    if queryset is None and not f.q and use_index is not False:
+    ``open_now`` (tests). The read model answers unless a ``queryset`` is given or
+    ``use_index`` is False (SQL, the same rules)."""
+    if queryset is None and use_index is not False:
         ids, dists = model_find(network.current(), f, now)
     else:
         ids, dists = sql_find(
@@ -206,6 +226,25 @@ def filter_bits(f: PlaceFilter) -> int | None:
         family_bits = FAMILY_BITS.get(f.family, 0)
         bits = family_bits if bits is None else bits & family_bits
     return bits
+
+
+def text_rows(net: network.Network, query: TextQuery, rows: np.ndarray) -> np.ndarray:
+    """The ``rows`` whose place matches every term of ``query`` (its words in the
+    place's text, or a function its vocabulary names)."""
+    texts = net.texts
+    for term in query.terms:
+        if not len(rows):
+            break
+        needle = term.needle
+        if len(rows) * 2 > len(texts):  # most rows: one pass over the list, no indexing
+            found = np.array([needle in t for t in texts], dtype=bool)[rows]
+        else:
+            found = np.array([needle in texts[i] for i in rows.tolist()], dtype=bool)
+        bits = sum(FUNCTION_BIT.get(slug, 0) for slug in term.functions)
+        if bits:
+            found |= (net.fmask[rows] & bits) != 0
+        rows = rows[found]
+    return rows
 
 
 def model_find(
@@ -245,6 +284,8 @@ def model_find(
     if f.commune:
         there = np.fromiter(net.commune_rows.get(f.commune, ()), dtype=np.int64)
         rows = rows[np.isin(rows, there)]
+    if f.q:
+        rows = text_rows(net, parse_query(f.q), rows)
 
     dist = None
     if f.near is not None:

@@ -17,6 +17,7 @@ from maillage.core.geo import bounding_box, haversine_km, point_or_centroid
 from . import network
 from .filters import PlaceFilter
 from .models import Fee, MobileStop, PlaceFunction, Wheelchair
+from .vocabulary import parse_query
 
 
 def bbox_q(box, lat: str = "latitude", lon: str = "longitude") -> Q:
@@ -57,16 +58,25 @@ def sql_filtered(f: PlaceFilter, qs: QuerySet) -> QuerySet:
     if f.commune:
         stops_there = MobileStop.objects.filter(place=OuterRef("pk"), commune_id=f.commune)
         qs = qs.filter(Q(commune_id=f.commune) | Exists(stops_there))
-    if f.q:
-        for word in f.q.split():
-            qs = qs.filter(
-                Q(name__icontains=word)
-                | Q(summary__icontains=word)
-                | Q(operator__icontains=word)
-                | Q(commune__name__icontains=word)
-                | Q(postal_code__startswith=word)
-            )
     return qs
+
+
+def text_ids(f: PlaceFilter, ids: list[int]) -> set[int]:
+    """Which of these places match the text query ``f.q`` (the vocabulary's rule, as
+    the read model applies it: :class:`maillage.places.vocabulary.TextQuery`)."""
+    query = parse_query(f.q)
+    if not query or not ids:
+        return set(ids)
+    net = network.current()
+    records = {i: net.get(i) for i in ids}
+    missing = [i for i, rec in records.items() if rec is None]
+    if missing:
+        records.update(network.load_records(missing, published_only=False))
+    return {
+        i
+        for i, rec in records.items()
+        if rec is not None and query.matches(rec.text, rec.functions)
+    }
 
 
 def _stop_points(place_ids=None, box=None) -> dict[int, list[tuple[float, float]]]:
@@ -148,6 +158,10 @@ def sql_find(
                 for r in rows
                 if distances.get(r[0]) is not None and distances[r[0]] <= f.radius_km
             ]
+
+    if f.q and rows:
+        keep = text_ids(f, [r[0] for r in rows])
+        rows = [r for r in rows if r[0] in keep]
 
     moment = f.moment(now)
     if moment is not None and rows:

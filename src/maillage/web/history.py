@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
+from maillage.core import french
 from maillage.places.models import Closure, MobileStop, Notice, Place, PlaceFunction
 
 DEFAULT_LIMIT = 30
@@ -97,8 +98,8 @@ def _closure_entry(record) -> HistoryEntry | None:
     dates = {
         "dates": _("du %(start)s au %(end)s")
         % {
-            "start": record.start_date.strftime("%d/%m/%Y"),
-            "end": record.end_date.strftime("%d/%m/%Y"),
+            "start": french.date_label(record.start_date),
+            "end": french.date_label(record.end_date),
         }
     }
     return _entry(

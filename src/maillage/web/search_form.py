@@ -14,6 +14,8 @@ Nothing here filters places: that is ``places.search``.
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -21,11 +23,17 @@ from django.http import QueryDict
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
+from maillage.core import french
+from maillage.core.params import MAX_YEAR, MIN_YEAR, in_bounds
 from maillage.places.search import FilterError, PlaceFilter, parse_filter
 from maillage.territory.geo import resolve_commune
 from maillage.territory.models import Commune
 
 RADIUS_CHOICES = (5, 10, 20, 30, 50)
+#: the datetime-local field's bounds (the platform's years, core.params)
+OPEN_AT_MIN = f"{MIN_YEAR:04d}-01-01T00:00"
+OPEN_AT_MAX = f"{MAX_YEAR:04d}-12-31T23:59"
+_LONG_YEAR = re.compile(r"^[+-]?\d{5,}-")
 MAX_COMMUNE_CHOICES = 12
 
 # What the person reads when a value is not understood: plain words about the
@@ -105,7 +113,7 @@ def _as_params(values: QueryDict, form: SearchForm) -> QueryDict:
     params.pop("open_now", None)
     if when == "maintenant":
         params["open_now"] = "1"
-    elif when != "le":
+    elif when != "le" or not values.get("open_at", "").strip():
         params.pop("open_at", None)
     if form.commune is not None:
         if form.commune.centroid_lat is not None and form.commune.centroid_lon is not None:
@@ -115,6 +123,25 @@ def _as_params(values: QueryDict, form: SearchForm) -> QueryDict:
     if not params.get("near"):
         params.pop("radius_km", None)  # a distance means nothing without a starting point
     return params
+
+
+def open_at_errors(text: str) -> dict[str, str]:
+    """What is wrong with the day and hour typed for « Ouvert le… », in plain words."""
+    try:
+        moment = dt.datetime.fromisoformat(text)
+    except ValueError:
+        moment = None
+        if not _LONG_YEAR.match(text):  # 10000-01-01: understood, out of bounds
+            return {"open_at": str(FIELD_MESSAGES["open_at"])}
+    if moment is None or not in_bounds(moment):
+        return {
+            "open_at": _("Choisissez une date entre %(first)s et %(last)s.")
+            % {
+                "first": french.date_label(dt.date(MIN_YEAR, 1, 1)),
+                "last": french.date_label(dt.date(MAX_YEAR, 12, 31)),
+            }
+        }
+    return {}
 
 
 def read_search_form(values: QueryDict) -> SearchForm:
@@ -127,10 +154,13 @@ def read_search_form(values: QueryDict) -> SearchForm:
                 "Aucune commune ne correspond à « %(text)s ». Vérifiez l'orthographe "
                 "ou essayez le code postal (par exemple 48000)."
             ) % {"text": where[:60]}
-    if values.get("quand") == "le" and not values.get("open_at"):
-        form.errors["open_at"] = _("Choisissez le jour et l'heure.")
+    # « Ouvert le… » without a date yet is no error: the list stays as it is until
+    # the person has given a day and an hour (then checked, within the platform's years).
+    open_at = values.get("open_at", "").strip()
+    if values.get("quand") == "le" and open_at:
+        form.errors.update(open_at_errors(open_at))
     try:
         form.place_filter = parse_filter(_as_params(values, form))
     except FilterError as error:
-        form.errors[error.field] = str(FIELD_MESSAGES.get(error.field, error.message))
+        form.errors.setdefault(error.field, str(FIELD_MESSAGES.get(error.field, error.message)))
     return form

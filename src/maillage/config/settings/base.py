@@ -80,6 +80,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
             ],
+            # French dates, hours and counts in every template (maillage.core.french)
+            "builtins": ["maillage.core.templatetags.french"],
         },
     },
 ]

@@ -11,7 +11,7 @@ from maillage.places import display
 from maillage.places.models import FunctionFamily, PlaceType
 from maillage.places.search import search_places
 from maillage.web.maps import commune_view, map_config, marker_data, sprite_icons, territory_bounds
-from maillage.web.search_form import RADIUS_CHOICES, read_search_form
+from maillage.web.search_form import OPEN_AT_MAX, OPEN_AT_MIN, RADIUS_CHOICES, read_search_form
 
 LIST_LIMIT = 60
 MARKERS_LIMIT = 800
@@ -38,7 +38,7 @@ def home(request):
         shown = result[:MARKERS_LIMIT]
         now = clock.now()
         hits = [
-            display.place_row(h.place, h.distance_km, now, form.place_filter)
+            display.place_row(h.place, h.distance_km, now, form.place_filter, h.matched_by)
             for h in shown[:LIST_LIMIT]
         ]
         markers = marker_data(shown, form.place_filter)
@@ -63,6 +63,8 @@ def home(request):
             families=families,
             place_types=PlaceType.choices,
             radius_choices=RADIUS_CHOICES,
+            open_at_min=OPEN_AT_MIN,
+            open_at_max=OPEN_AT_MAX,
             map=map_config(bounds=territory_bounds()),
             sprite_icons=sprite_icons(families),
             page_title=_("Les lieux partagés près de chez vous"),

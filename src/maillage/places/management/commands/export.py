@@ -8,6 +8,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from maillage.core import french
 from maillage.places import exports
 from maillage.places.models import Place
 from maillage.places.search import FilterError, parse_filter, search_places
@@ -97,7 +98,9 @@ class Command(BaseCommand):
             with path.open("w", encoding="utf-8", newline="") as handle:
                 for piece in pieces:
                     handle.write(piece)
-            self.stderr.write(f"{len(result)} lieux retenus ; écrit : {path}")
+            self.stderr.write(
+                f"{french.count_label(len(result), 'lieu retenu', 'lieux retenus')} ; écrit : {path}"
+            )
         else:
             for piece in pieces:
                 self.stdout.write(piece, ending="")
