@@ -51,6 +51,7 @@ def send(booking: Booking, step: str, to: list[str], *, together=()) -> int:
         "resource": booking.resource,
         "place": booking.resource.place,
         "my_bookings_url": mail.absolute(reverse("booking:mine")),
+        "account_url": mail.absolute(reverse("accounts:account")),
         "calendar_url": mail.absolute(
             reverse("booking:host_calendar", args=[booking.resource.place.slug])
         ),

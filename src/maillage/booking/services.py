@@ -347,3 +347,20 @@ def cancel_conflicts(actor, bookings: Iterable[Booking], reason: str) -> list[Bo
     for booking in bookings:
         done.extend(cancel(actor, booking, reason))
     return done
+
+
+# --------------------------------------------------------------------------- account page
+
+
+def account_context(user) -> dict:
+    """What "Mon compte" shows of booking (``MAILLAGE_ACCOUNT_CONTEXT_PROVIDERS``): the
+    requests waiting for this host's decision, in the places they host."""
+    pending = (
+        Booking.objects.filter(
+            status=Status.PENDING, end__gt=clock.now(), resource__place__hosts=user
+        )
+        .select_related("resource__place", "user")
+        .order_by("start")
+        .distinct()
+    )
+    return {"booking_requests": list(pending[:100])}
