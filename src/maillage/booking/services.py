@@ -161,7 +161,9 @@ def _refusal(refused) -> Reason:
         f"{display.day_label(paris(a).date())} : {' '.join(r.message for r in rs)}"
         for a, _b, rs in refused
     )
-    return Reason("series", f"Rien n'est réservé, {len(refused)} jour(s) ne sont pas libres — {days}")
+    return Reason(
+        "series", f"Rien n'est réservé, {len(refused)} jour(s) ne sont pas libres — {days}"
+    )
 
 
 def book_series(
