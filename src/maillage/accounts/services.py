@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from typing import Any
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth.tokens import PasswordResetTokenGenerator
@@ -59,8 +60,17 @@ def confirmation_path(user: User) -> str:
     )
 
 
-def sign_up(*, email: str, password: str, display_name: str, base_url: str | None = None) -> User:
-    """Create a member account, inactive until the link e-mailed to ``email`` is followed."""
+def sign_up(
+    *,
+    email: str,
+    password: str,
+    display_name: str,
+    base_url: str | None = None,
+    next_path: str = "",
+) -> User:
+    """Create a member account, inactive until the link e-mailed to ``email`` is followed;
+    ``next_path`` (a page of this site, checked by the caller): where that link leads
+    once the address is confirmed (the booking the person was making)."""
     email = normalise_email(email)
     if User.objects.filter(email__iexact=email).exists():
         raise AccountError(_("Un compte existe déjà avec cette adresse e-mail."))
@@ -74,19 +84,22 @@ def sign_up(*, email: str, password: str, display_name: str, base_url: str | Non
             )
             user.set_password(password)
             user.save()
-            send_confirmation(user, base_url=base_url)
+            send_confirmation(user, base_url=base_url, next_path=next_path)
     except IntegrityError as error:  # the same address, signed up at the same moment
         raise AccountError(_("Un compte existe déjà avec cette adresse e-mail.")) from error
     return user
 
 
-def send_confirmation(user: User, *, base_url: str | None = None) -> bool:
+def send_confirmation(user: User, *, base_url: str | None = None, next_path: str = "") -> bool:
     """Queue the confirmation link (sent by the worker); True when queued."""
+    path = confirmation_path(user)
+    if next_path:
+        path = f"{path}?{urlencode({'next': next_path})}"
     return bool(
         mail.enqueue(
             user.email,
             "accounts/emails/confirm_email",
-            {"user": user, "confirm_url": absolute(confirmation_path(user), base_url)},
+            {"user": user, "confirm_url": absolute(path, base_url)},
         )
     )
 

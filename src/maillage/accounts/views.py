@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model, login, logout
@@ -10,9 +11,9 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
 from django.utils.encoding import force_str
-from django.utils.http import urlsafe_base64_decode
+from django.utils.http import url_has_allowed_host_and_scheme, urlsafe_base64_decode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -32,9 +33,23 @@ def _user_from_uid(uidb64: str):
         return None
 
 
+def safe_next(request) -> str:
+    """Where to go back after logging in or signing up (``next``), if it is this
+    site's own page; "" otherwise (an open redirect is a phishing tool)."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        return target
+    return ""
+
+
+def _with_next(url: str, target: str) -> str:
+    return f"{url}?{urlencode({'next': target})}" if target else url
+
+
 def signup(request):
+    target = safe_next(request)
     if request.user.is_authenticated:
-        return redirect("accounts:account")
+        return redirect(target or "accounts:account")
     form = SignUpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         ip = ratelimit.client_address(request)
@@ -48,29 +63,31 @@ def signup(request):
                     email=form.cleaned_data["email"],
                     password=form.cleaned_data["password1"],
                     display_name=form.cleaned_data["display_name"],
+                    next_path=target,
                 )
             except services.AccountError as error:
                 form.add_error("email", str(error))
             else:
-                return redirect("accounts:signup_done")
-    return render(request, "accounts/signup.html", {"form": form})
+                return redirect(_with_next(reverse("accounts:signup_done"), target))
+    return render(request, "accounts/signup.html", {"form": form, "next": target})
 
 
 def signup_done(request):
-    return render(request, "accounts/signup_done.html")
+    return render(request, "accounts/signup_done.html", {"next": safe_next(request)})
 
 
 def confirm_email(request, uidb64, token):
     user = _user_from_uid(uidb64)
     valid = user is not None and services.email_confirmation_token.check_token(user, token)
+    target = safe_next(request)
     if request.method == "POST" and valid and services.confirm_email(user, token):
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(request, _("Votre adresse est confirmée : bienvenue !"))
-        return redirect("accounts:account")
+        return redirect(target or "accounts:account")
     return render(
         request,
         "accounts/confirm_email.html",
-        {"valid": valid, "account": user if valid else None},
+        {"valid": valid, "account": user if valid else None, "next": target},
         status=200 if valid else 400,
     )
 

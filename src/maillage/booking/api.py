@@ -284,9 +284,14 @@ class BookingListView(APIView):
             start, end = _datetime(d, "start"), _datetime(d, "end")
             seats = _int(d, "seats", 1, 1, 500)
             repeat = d.get("repeat") or ""
-            if repeat and repeat not in {"weekly", "monthly"}:
-                raise BadParameter("repeat", "repeat vaut weekly ou monthly.")
+            if repeat and repeat not in services.REPEATS:
+                raise BadParameter(
+                    "repeat",
+                    "repeat vaut days (jours ouvrés consécutifs), weekly ou monthly.",
+                )
             count = _int(d, "count", 1, 1, services.MAX_OCCURRENCES)
+            if repeat and count > services.REPEATS[repeat]:
+                raise BadParameter("count", services.repeat_limit_message(repeat))
             purpose = _text(d, "purpose", PURPOSE_MAX)
         except BadParameter as error:
             return bad(error)

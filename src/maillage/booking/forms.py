@@ -6,15 +6,17 @@ import datetime as dt
 
 from django import forms
 from django.conf import settings
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from maillage.core import clock
 from maillage.core.params import validate_bounded_date
+from maillage.core.widgets import DateInput, DateTimeInput, TimeInput
 from maillage.places.hours import PARIS, InvalidOpeningHours
 from maillage.places.hours import validate as validate_hours
 from maillage.territory.geo import resolve_commune
 from maillage.territory.widgets import CommuneSuggestInput
 
+from . import services
 from .models import CHARM, EQUIPMENT, Block, Kind, Resource, Season
 
 PERIODS = [
@@ -31,14 +33,14 @@ PERIOD_HOURS = {
 
 
 def tomorrow() -> dt.date:
-    return timezone.localdate() + dt.timedelta(days=1)
+    return clock.today() + dt.timedelta(days=1)
 
 
 class SearchForm(forms.Form):
     date = forms.DateField(
         label=_("Le"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
         validators=[validate_bounded_date],
     )
     period = forms.ChoiceField(label=_("Quand"), choices=PERIODS, initial="afternoon")
@@ -94,7 +96,7 @@ class SearchForm(forms.Form):
         """(from, to, duration in minutes) of the search."""
         period = self.cleaned_data.get("period") or "afternoon"
         if period == "half-day-next-week":
-            today = timezone.localdate()
+            today = clock.today()
             monday = today + dt.timedelta(days=7 - today.weekday())
             start = dt.datetime.combine(monday, dt.time(0), PARIS)
             return start, start + dt.timedelta(days=6), 240
@@ -108,27 +110,38 @@ class SearchForm(forms.Form):
 class BookForm(forms.Form):
     date = forms.DateField(
         label=_("Le"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
         validators=[validate_bounded_date],
     )
-    start = forms.TimeField(
-        label=_("de"), widget=forms.TimeInput(attrs={"type": "time", "step": 300})
-    )
-    end = forms.TimeField(label=_("à"), widget=forms.TimeInput(attrs={"type": "time", "step": 300}))
+    start = forms.TimeField(label=_("de"), widget=TimeInput(attrs={"step": 300}))
+    end = forms.TimeField(label=_("à"), widget=TimeInput(attrs={"step": 300}))
     seats = forms.IntegerField(label=_("Personnes"), min_value=1, max_value=500, initial=1)
     purpose = forms.CharField(label=_("Objet (facultatif)"), required=False, max_length=200)
     repeat = forms.ChoiceField(
-        label=_("Répéter"),
+        label=_("Combien de fois"),
         required=False,
         choices=[
             ("", _("Une seule fois")),
+            ("days", _("Plusieurs jours ouvrés de suite")),
             ("weekly", _("Chaque semaine")),
             ("monthly", _("Chaque mois")),
         ],
     )
     count = forms.IntegerField(
-        label=_("Nombre de fois"), min_value=1, max_value=60, initial=1, required=False
+        label=_("Nombre de jours ou de fois"),
+        help_text=_("Jours ouvrés : du lundi au vendredi, hors jours fériés ; 10 au plus."),
+        min_value=1,
+        max_value=services.MAX_OCCURRENCES,
+        initial=1,
+        required=False,
     )
+
+    def clean(self):
+        data = super().clean()
+        repeat, count = data.get("repeat"), data.get("count")
+        if repeat and count and count > services.REPEATS[repeat]:
+            self.add_error("count", services.repeat_limit_message(repeat))
+        return data
 
     def moments(self) -> tuple[dt.datetime, dt.datetime]:
         d = self.cleaned_data
@@ -199,10 +212,7 @@ BlockFormSet = forms.inlineformset_factory(
     fields=["start", "end", "reason"],
     extra=1,
     can_delete=True,
-    widgets={
-        "start": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-        "end": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-    },
+    widgets={"start": DateTimeInput(), "end": DateTimeInput()},
 )
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from django.urls import reverse
 
-from maillage.core import mail
+from maillage.core import clock, mail
 
 from . import ical
 from .models import Booking
@@ -25,25 +25,35 @@ def host_addresses(booking: Booking) -> list[str]:
     return addresses or ([place.email] if place.email else [])
 
 
-def send(booking: Booking, step: str, to: list[str]) -> int:
-    """Queue ``step``'s message to each address in ``to``; returns how many were queued."""
+def _attachment(booking: Booking, filename: str) -> tuple[str, bytes, str]:
+    payload, method = ical.invitation(booking)
+    return (filename, payload, f"text/calendar; method={method}; charset=utf-8")
+
+
+def send(booking: Booking, step: str, to: list[str], *, together=()) -> int:
+    """Queue ``step``'s message to each address in ``to``; returns how many were queued.
+
+    ``together``: the bookings of one request (several days, a series): one
+    message lists them all, with one invitation per day (an invitation is one
+    event: RFC 5546 keeps one UID per scheduling message).
+    """
+    bookings = list(together) if len(together) > 1 else []
+    if bookings:
+        attachments = [
+            _attachment(b, f"reservation-{b.start.astimezone(clock.PARIS):%Y-%m-%d-%H%M}.ics")
+            for b in bookings
+        ]
+    else:
+        attachments = [_attachment(booking, "reservation.ics")]
     context = {
         "booking": booking,
+        "bookings": bookings,
         "resource": booking.resource,
         "place": booking.resource.place,
         "my_bookings_url": mail.absolute(reverse("booking:mine")),
+        "account_url": mail.absolute(reverse("accounts:account")),
         "calendar_url": mail.absolute(
             reverse("booking:host_calendar", args=[booking.resource.place.slug])
         ),
     }
-    payload, method = ical.invitation(booking)
-    return len(
-        mail.enqueue(
-            to,
-            f"booking/email/{step}",
-            context,
-            attachments=[
-                ("reservation.ics", payload, f"text/calendar; method={method}; charset=utf-8")
-            ],
-        )
-    )
+    return len(mail.enqueue(to, f"booking/email/{step}", context, attachments=attachments))

@@ -50,6 +50,16 @@ class Kind(models.TextChoices):
     EQUIPMENT = "equipment", _("Équipement")
 
 
+# Which kinds answer a search for a kind: a person looking for a desk ("Poste de
+# travail") is as well served by a seat of a desk pool (an open space, the
+# télécentre's desks), which is how most places describe their desks.
+SEARCH_KINDS = {Kind.DESK: [Kind.DESK, Kind.DESK_POOL]}
+
+
+def kinds_for_search(kind: str) -> list[str]:
+    return [str(k) for k in SEARCH_KINDS.get(kind, [kind])]
+
+
 EQUIPMENT = {
     "visio": _("Visioconférence"),
     "thd": _("Internet très haut débit"),

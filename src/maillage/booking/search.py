@@ -17,7 +17,7 @@ from maillage.places.search import FilterError, _bbox_q, bounding_box, haversine
 from maillage.territory.models import Commune
 
 from . import availability
-from .models import EQUIPMENT, Kind, Resource
+from .models import EQUIPMENT, Kind, Resource, kinds_for_search
 
 DEFAULT_RADIUS_KM = 30.0
 CHARM_RADIUS_FACTOR = 2.0
@@ -73,7 +73,7 @@ def validate(q: Query) -> None:
 def find(q: Query) -> list[Hit]:
     qs = Resource.objects.filter(is_active=True, capacity__gte=q.seats, place__status="published")
     if q.kind:
-        qs = qs.filter(kind=q.kind)
+        qs = qs.filter(kind__in=kinds_for_search(q.kind))
     radius = None
     if q.near:
         radius = (q.radius_km or DEFAULT_RADIUS_KM) * (

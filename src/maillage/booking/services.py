@@ -19,12 +19,23 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 
 from maillage.core import clock
+from maillage.places import display, hours
 
 from . import availability, mail
 from .availability import Reason, paris, utc
 from .models import HOLDING, Booking, Resource, Status
 
-MAX_OCCURRENCES = 60
+MAX_OCCURRENCES = 60  # weekly or monthly repeats
+MAX_DAYS = 10  # consecutive working days in one request
+# How a booking repeats (the form's and the API's ``repeat``) and at most how often.
+REPEATS = {"weekly": MAX_OCCURRENCES, "monthly": MAX_OCCURRENCES, "days": MAX_DAYS}
+
+
+def repeat_limit_message(freq: str) -> str:
+    """What a person is told when ``count`` is beyond :data:`REPEATS` for ``freq``."""
+    if freq == "days":
+        return f"Au plus {MAX_DAYS} jours ouvrés consécutifs par demande."
+    return f"Au plus {MAX_OCCURRENCES} répétitions par demande."
 
 
 class BookingRefused(Exception):
@@ -56,14 +67,15 @@ class InvalidAction(Exception):
 TAKEN = Reason("taken", "Ce créneau vient d'être réservé par quelqu'un d'autre.")
 
 
-def _notify(booking: Booking, step: str, *, person=True, hosts=False) -> None:
-    """Queue the e-mails of ``step`` in the current transaction (one per recipient)."""
+def _notify(booking: Booking, step: str, *, person=True, hosts=False, together=()) -> None:
+    """Queue the e-mails of ``step`` in the current transaction (one per recipient);
+    ``together``: the bookings of one request, summed up in one message."""
     to = []
     if person and booking.user_id and booking.user.email:
         to.append(booking.user.email)
     if hosts:
         to.extend(mail.host_addresses(booking))
-    mail.send(booking, step, to)
+    mail.send(booking, step, to, together=together)
 
 
 def _locked(resource: Resource) -> Resource:
@@ -122,19 +134,36 @@ def book(
 
 
 def occurrences(start, end, freq: str, count: int) -> list[tuple[dt.datetime, dt.datetime]]:
-    """Weekly or monthly repeats at the same Paris wall-clock time (DST-proof)."""
-    if freq not in {"weekly", "monthly"}:
+    """The same Paris wall-clock time (DST-proof) repeated ``count`` times: each
+    week, each month, or on consecutive working days (``places.hours``: Monday to
+    Friday, public holidays off) from the first day on."""
+    if freq not in REPEATS:
         raise ValueError("freq")
-    if not 1 <= count <= MAX_OCCURRENCES:
+    if not 1 <= count <= REPEATS[freq]:
         raise ValueError("count")
     local_start, local_end = paris(start), paris(end)
-    length_wall = local_end.replace(tzinfo=None) - local_start.replace(tzinfo=None)
-    rule = rrule.rrule(
-        rrule.WEEKLY if freq == "weekly" else rrule.MONTHLY,
-        dtstart=local_start.replace(tzinfo=None),
-        count=count,
+    first = local_start.replace(tzinfo=None)
+    length_wall = local_end.replace(tzinfo=None) - first
+    if freq == "days":
+        starts = [
+            dt.datetime.combine(day, first.time())
+            for day in hours.working_days_from(first.date(), count)
+        ]
+    else:
+        rule = rrule.WEEKLY if freq == "weekly" else rrule.MONTHLY
+        starts = list(rrule.rrule(rule, dtstart=first, count=count))
+    return [(utc(s), utc(s + length_wall)) for s in starts]
+
+
+def _refusal(refused) -> Reason:
+    """One sentence naming the days that are not free, and why."""
+    days = "; ".join(
+        f"{display.day_label(paris(a).date())} : {' '.join(r.message for r in rs)}"
+        for a, _b, rs in refused
     )
-    return [(utc(s), utc(s + length_wall)) for s in rule]
+    return Reason(
+        "series", f"Rien n'est réservé, {len(refused)} jour(s) ne sont pas libres — {days}"
+    )
 
 
 def book_series(
@@ -149,20 +178,22 @@ def book_series(
     purpose: str = "",
     now: dt.datetime | None = None,
 ) -> list[Booking]:
-    """One row per occurrence (the database guards each); all or nothing."""
+    """Several bookings in one request (``occurrences``: weekly, monthly, or
+    consecutive working days): one row per occurrence, each guarded by the
+    database as any booking, all in one transaction: all or nothing. A refusal
+    names every day that is not free and why; one e-mail sums up the days."""
     series = uuid.uuid4()
     slots = occurrences(start, end, freq, count)
     with transaction.atomic():
         locked = _locked(resource)
+        if locked.checkin_required:  # as book(): a no-show's slot is offered again
+            release_unchecked(now, resource=locked)
         refused = [(a, b, availability.check(locked, a, b, seats, now=now)) for a, b in slots]
         refused = [r for r in refused if r[2]]
         if refused:
-            raise BookingRefused(
-                [Reason("series", f"{len(refused)} date(s) de la série ne sont pas libres.")],
-                occurrences=refused,
-            )
+            raise BookingRefused([_refusal(refused)], occurrences=refused)
         bookings = [_insert(locked, user, a, b, seats, purpose, series) for a, b in slots]
-        _notify(bookings[0], bookings[0].status, hosts=True)
+        _notify(bookings[0], bookings[0].status, hosts=True, together=bookings)
     return bookings
 
 
@@ -238,7 +269,7 @@ def cancel(
             target.sequence += 1
             target.save()
         if targets:
-            _notify(targets[0], "cancelled", person=True, hosts=not by_host)
+            _notify(targets[0], "cancelled", person=True, hosts=not by_host, together=targets)
     return targets
 
 
@@ -318,3 +349,20 @@ def cancel_conflicts(actor, bookings: Iterable[Booking], reason: str) -> list[Bo
     for booking in bookings:
         done.extend(cancel(actor, booking, reason))
     return done
+
+
+# --------------------------------------------------------------------------- account page
+
+
+def account_context(user) -> dict:
+    """What "Mon compte" shows of booking (``MAILLAGE_ACCOUNT_CONTEXT_PROVIDERS``): the
+    requests waiting for this host's decision, in the places they host."""
+    pending = (
+        Booking.objects.filter(
+            status=Status.PENDING, end__gt=clock.now(), resource__place__hosts=user
+        )
+        .select_related("resource__place", "user")
+        .order_by("start")
+        .distinct()
+    )
+    return {"booking_requests": list(pending[:100])}

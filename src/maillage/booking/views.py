@@ -7,12 +7,14 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from maillage.core import clock, csvsafe, params
@@ -241,16 +243,18 @@ def resource_page(request, pk):
         pk=pk,
     )
     refused = None
+    if request.method == "POST" and not request.user.is_authenticated:
+        # Log in or sign up, then come back here with the chosen slot kept.
+        chosen = {k: v for k, v in request.POST.items() if k in BookForm.base_fields and v}
+        return redirect_to_login(f"{request.path}?{urlencode(chosen)}")
     if request.method == "POST":
-        if not request.user.is_authenticated:
-            return redirect(f"{reverse('accounts:login')}?next={request.path}")
         form = BookForm(request.POST)
         if form.is_valid():
             start, end = form.moments()
             d = form.cleaned_data
             try:
                 if d["repeat"]:
-                    services.book_series(
+                    made = services.book_series(
                         request.user,
                         resource,
                         start,
@@ -261,21 +265,27 @@ def resource_page(request, pk):
                         purpose=d["purpose"],
                     )
                 else:
-                    services.book(request.user, resource, start, end, d["seats"], d["purpose"])
+                    made = [
+                        services.book(request.user, resource, start, end, d["seats"], d["purpose"])
+                    ]
             except services.BookingRefused as error:
                 refused = error
             else:
-                messages.success(
-                    request,
-                    "Demande envoyée à l'hôte."
-                    if resource.approval_required
-                    else "Réservation confirmée.",
-                )
+                if resource.approval_required:
+                    message = ngettext(
+                        "Demande envoyée à l'hôte.",
+                        "Demande envoyée à l'hôte pour %(n)d dates.",
+                        len(made),
+                    )
+                else:
+                    message = ngettext(
+                        "Réservation confirmée.", "Réservation confirmée : %(n)d dates.", len(made)
+                    )
+                messages.success(request, message % {"n": len(made)})
                 return redirect("booking:mine")
     else:
-        form = BookForm(
-            initial=request.GET.dict() or {"date": tomorrow(), "start": "14:00", "end": "16:00"}
-        )
+        chosen = {k: v for k, v in request.GET.items() if k in BookForm.base_fields}
+        form = BookForm(initial=chosen or {"date": tomorrow(), "start": "14:00", "end": "16:00"})
     today = clock.now()
     week = availability.free_intervals(resource, today, today + dt.timedelta(days=7))
     alternatives = [

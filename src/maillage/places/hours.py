@@ -121,6 +121,25 @@ def next_opening(
     return first[0] if first else None
 
 
+# Monday to Friday, France's public holidays off: what "working days" means everywhere.
+WORKING_DAYS = "Mo-Fr 00:00-24:00; PH off"
+
+
+def is_working_day(day: dt.date) -> bool:
+    """A weekday that is not a French public holiday."""
+    return expression_is_open(WORKING_DAYS, dt.datetime.combine(day, dt.time(12), PARIS))
+
+
+def working_days_from(day: dt.date, count: int) -> list[dt.date]:
+    """The ``count`` working days from ``day`` on (``day`` itself when it is one)."""
+    days: list[dt.date] = []
+    while len(days) < count:
+        if is_working_day(day):
+            days.append(day)
+        day += dt.timedelta(days=1)
+    return days
+
+
 def weekend_of(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
     """Saturday 00:00 to Monday 00:00 of the weekend on or after ``day``."""
     saturday = day + dt.timedelta(days=(5 - day.weekday()) % 7)

@@ -234,7 +234,10 @@ MAILLAGE_FORGET_PERSON_HOOKS = [
     "maillage.participation.services.forget_person",
     "maillage.agora.services.forget_person",
 ]
-MAILLAGE_ACCOUNT_CONTEXT_PROVIDERS = ["maillage.participation.services.account_context"]
+MAILLAGE_ACCOUNT_CONTEXT_PROVIDERS = [
+    "maillage.participation.services.account_context",
+    "maillage.booking.services.account_context",
+]
 # Who adds dated stops of mobile units to the read model of the network
 # (maillage.places.network): events at a mobile unit are its stops.
 MAILLAGE_NETWORK_VISIT_PROVIDERS = ["maillage.events.network.mobile_visits"]
