@@ -244,37 +244,42 @@ class WeeklyHoursMixin:
         return validate_hours(typed)
 
     def _clean_week(self) -> None:
+        """Every day's mistakes at once (French, beside the day), else the expression."""
         if self.hours_mode != WEEK:
             return
         cleaned = self.cleaned_data
-        days = []
+        days, wrong = [], False
         for day, name in enumerate(DAY_NAMES):
             ranges = []
             for position in range(weekly.MAX_RANGES):
                 start_name, end_name = _slot(day, position, "start"), _slot(day, position, "end")
                 if start_name not in cleaned or end_name not in cleaned:
-                    return  # an hour not understood: its own error says so
+                    wrong = True  # an hour not understood: its own error says so
+                    continue
                 start, end = cleaned[start_name], cleaned[end_name]
                 if start is None and end is None:
                     continue
                 if start is None or end is None:
-                    missing = start_name if start is None else end_name
+                    wrong = True
                     self.add_error(
-                        missing,
+                        start_name if start is None else end_name,
                         _("%(day)s : donnez le début et la fin de la plage.") % {"day": name},
                     )
-                    return
+                    continue
                 ranges.append((start, end))
+            one_day = [()] * len(DAY_NAMES)
+            one_day[day] = tuple(ranges)
+            try:
+                weekly.validate(weekly.Week(tuple(one_day)))
+            except weekly.WeekError as error:
+                wrong = True
+                self.add_error(
+                    _slot(day, error.position or 0, "end"), f"{name} : {error.message}"
+                )
             days.append(tuple(ranges))
-        week = weekly.Week(tuple(days), bool(cleaned.get("hours_holidays_off")))
-        try:
+        if not wrong:
+            week = weekly.Week(tuple(days), bool(cleaned.get("hours_holidays_off")))
             cleaned["opening_hours"] = weekly.to_expression(week)
-        except weekly.WeekError as error:
-            position = error.position or 0
-            self.add_error(
-                _slot(error.day, position, "end"),
-                f"{DAY_NAMES[error.day]} : {error.message}",
-            )
 
 
 def place_groups(form) -> list[tuple[str, list, str]]:
