@@ -117,9 +117,7 @@ def test_the_accepted_cafe_comes_among_the_nearest_around_pont_de_montvert(
     assert all(d is not None for d in around.distances[:2])
 
 
-def test_the_coordinator_moves_the_point_or_puts_it_back_at_the_centre(
-    client, lozere, coordinator
-):
+def test_the_coordinator_moves_the_point_or_puts_it_back_at_the_centre(client, lozere, coordinator):
     proposal = services.propose_place(
         {"name": "Café de la Tarn", "type": "cafe", "commune": lozere}, email="lea@example.org"
     )

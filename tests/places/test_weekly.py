@@ -83,7 +83,7 @@ def test_reads_simple_expressions_typed_by_people():
         "Mo 08:00-10:00,11:00-12:00,14:00-18:00",  # three ranges
         "Jan-Jun Mo-Fr 09:00-17:00",
         "week 1-53/2 Th 14:00-17:00",
-        "Mo-Fr 09:00-17:00 \"sur rendez-vous\"",
+        'Mo-Fr 09:00-17:00 "sur rendez-vous"',
         "Sa-Mo 10:00-12:00",
         "lundi 9h-12h",  # not even valid
     ],

@@ -5,9 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.utils.translation import gettext as _
-
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 from maillage.core.geo import point_or_centroid
 from maillage.places.models import Function, Place

@@ -273,9 +273,7 @@ class WeeklyHoursMixin:
                 weekly.validate(weekly.Week(tuple(one_day)))
             except weekly.WeekError as error:
                 wrong = True
-                self.add_error(
-                    _slot(day, error.position or 0, "end"), f"{name} : {error.message}"
-                )
+                self.add_error(_slot(day, error.position or 0, "end"), f"{name} : {error.message}")
             days.append(tuple(ranges))
         if not wrong:
             week = weekly.Week(tuple(days), bool(cleaned.get("hours_holidays_off")))

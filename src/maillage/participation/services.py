@@ -473,7 +473,8 @@ def edit_place(
     with transaction.atomic():
         place = Place.objects.select_for_update().get(pk=place.pk)
         moved = any(
-            key in fields and fields[key] != getattr(place, key) for key in ("latitude", "longitude")
+            key in fields and fields[key] != getattr(place, key)
+            for key in ("latitude", "longitude")
         )
         _apply_fields(place, fields, EDITABLE_FIELDS)
         if moved:  # a host's point is a real one; without one, the commune's centre

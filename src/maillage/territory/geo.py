@@ -156,7 +156,9 @@ def point_problem(lat: float, lon: float, commune: Commune | None, departements)
     from django.utils.translation import gettext as _
 
     if not (-90 <= lat <= 90 and -180 <= lon <= 180):
-        return _("Cette position n'existe pas : la latitude va de -90 à 90, la longitude de -180 à 180.")
+        return _(
+            "Cette position n'existe pas : la latitude va de -90 à 90, la longitude de -180 à 180."
+        )
     at = commune_at(lat, lon)
     if at is None or at.departement not in departements:
         known = Commune.objects.in_departements(departements).exclude(geometry=None).exists()

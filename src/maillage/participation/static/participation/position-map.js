@@ -83,7 +83,7 @@
       if (lat !== null && lon !== null && Math.abs(lat) <= 90 && Math.abs(lon) <= 180) {
         map.removeLayer(approx);
         point.setLatLng([lat, lon]).addTo(map);
-        if (frame) map.setView([lat, lon], Math.max(map.getZoom(), 14));
+        if (frame) map.setView([lat, lon], Math.max(map.getZoom(), 12));
         if (clear) clear.hidden = false;
         say(node.dataset.labelPlaced.replace("%(lat)s", lat.toFixed(5)).replace("%(lon)s", lon.toFixed(5)));
         return;
