@@ -62,8 +62,9 @@ def test_visitor_proposes_a_place_a_coordinator_accepts_it_and_it_has_its_page(
     page.goto(live_server.url + "/contribuer/nouveau-lieu/")
     page.get_by_label("Nom (obligatoire)", exact=True).fill("Le Café des Cévennes")
     page.get_by_label("Type (obligatoire)", exact=True).select_option("cafe")
-    page.get_by_label("Commune (obligatoire)", exact=True).select_option("48061")
+    page.get_by_label("Commune (obligatoire)", exact=True).fill("Florac Trois Rivières")
     page.get_by_label("En une phrase").fill("Un café associatif avec une salle pour travailler.")
+    page.get_by_label("Dans la syntaxe OpenStreetMap").check()  # the visitor knows it
     page.get_by_label("Horaires (syntaxe OpenStreetMap)").fill("Mo-Sa 08:00-19:00")
     page.get_by_label("Accès numérique").check()
     page.get_by_label("Votre adresse e-mail").fill("dan@example.org")
@@ -121,6 +122,7 @@ def test_host_fixes_hours_typed_wrong_and_the_page_says_it_is_checked(
     page.get_by_label("Identifiant ou adresse e-mail").fill("murielle")
     page.get_by_label("Mot de passe").fill(PASSWORD)
     page.get_by_role("button", name="Se connecter").click()
+    page.get_by_label("Dans la syntaxe OpenStreetMap").check()
     hours = page.get_by_label("Horaires (syntaxe OpenStreetMap)", exact=True)
     hours.fill("lundi-vendredi 9h-17h")
     page.get_by_role("button", name="Enregistrer", exact=True).click()

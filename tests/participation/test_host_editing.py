@@ -88,7 +88,7 @@ def test_saving_marks_the_place_checked_and_records_the_host(client, atelier, ho
 
 def test_invalid_hours_are_explained_in_french_and_reshown(client, atelier, host):
     client.force_login(host)
-    data = form_data(client, atelier, opening_hours="mardi-samedi 17h-23h")
+    data = form_data(client, atelier, opening_hours="mardi-samedi 17h-23h", hours_mode="raw")
     response = client.post(edit_url(atelier), data)
     assert response.status_code == 200
     html = response.content.decode()

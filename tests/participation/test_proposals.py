@@ -107,6 +107,7 @@ def test_correction_keeps_only_what_changed(client, atelier):
     form = client.get(reverse("participation:propose_correction", args=[atelier.slug]))
     data = {k: v for k, v in form.context["form"].initial.items() if v not in (None, "")}
     data.update(
+        hours_mode="raw",  # past midnight: only the OpenStreetMap syntax says it
         opening_hours="Tu-Sa 17:00-01:00",
         functions=["culture", "citizen-agora"],
         proposer_email="justine@example.org",

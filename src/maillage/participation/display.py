@@ -5,8 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 
+from maillage.core.geo import point_or_centroid
 from maillage.places.models import Function, Place
 from maillage.territory.models import Commune
 
@@ -65,3 +67,56 @@ def change_rows(proposal: Proposal) -> list[ChangeRow]:
             )
         )
     return rows
+
+
+@dataclass(frozen=True)
+class ProposedPosition:
+    """Where a proposal would put its place: its point, else its commune's centre
+    (``approximate``); None coordinates when neither is known."""
+
+    latitude: float | None
+    longitude: float | None
+    approximate: bool
+    commune: Commune | None
+
+    @property
+    def centroid(self) -> str:
+        """The commune's centre as "lat,lon" for the map, or ""."""
+        c = self.commune
+        if c is None or c.centroid_lat is None:
+            return ""
+        return f"{c.centroid_lat},{c.centroid_lon}"
+
+
+def proposal_position(proposal: Proposal) -> ProposedPosition:
+    """The position rule (:func:`maillage.core.geo.point_or_centroid`) applied to a
+    proposal: the values it proposes, else those of the place it corrects."""
+    current = place_values(proposal.place) if proposal.place_id else {}
+    values = {**current, **proposal.changes}
+    commune = Commune.objects.filter(pk=values.get("commune")).first()
+    lat, lon, approximate = point_or_centroid(
+        values.get("latitude"),
+        values.get("longitude"),
+        commune.centroid_lat if commune else None,
+        commune.centroid_lon if commune else None,
+    )
+    return ProposedPosition(lat, lon, approximate, commune)
+
+
+def position_communes() -> list[list]:
+    """[code, name, centroid lat, lon, min_lat, min_lon, max_lat, max_lon] of the
+    territory's communes: the proposal map frames the commune chosen."""
+    rows = Commune.objects.in_departements(settings.MAILLAGE_DEPARTEMENTS).order_by("name")
+    return [
+        list(r)
+        for r in rows.values_list(
+            "code",
+            "name",
+            "centroid_lat",
+            "centroid_lon",
+            "min_lat",
+            "min_lon",
+            "max_lat",
+            "max_lon",
+        )
+    ]

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from maillage.places import hours
+from maillage.places import hours, weekly
 from maillage.places.models import (
     Audience,
     Closure,
@@ -18,7 +18,9 @@ from maillage.places.models import (
     Place,
     PlaceFunction,
 )
+from maillage.territory.geo import point_problem, resolve_commune
 from maillage.territory.models import Commune
+from maillage.territory.widgets import CommuneSuggestInput
 
 from .services import EDITABLE_FIELDS, PROPOSABLE_FIELDS
 
@@ -81,7 +83,217 @@ class HoneypotMixin(forms.Form):
         return [f for f in super().visible_fields() if f.name != HONEYPOT]
 
 
-class PlaceProposalForm(HoneypotMixin, forms.ModelForm):
+def latitude_field() -> forms.FloatField:
+    return forms.FloatField(
+        label=_("Latitude"),
+        required=False,
+        min_value=-90,
+        max_value=90,
+        help_text=_("Facultatif : cliquez sur la carte, ou tapez-la en degrés décimaux (44.3736)."),
+        error_messages={
+            "invalid": _("Une latitude est un nombre en degrés décimaux, par exemple 44.3736."),
+            "min_value": _("La latitude va de -90 à 90."),
+            "max_value": _("La latitude va de -90 à 90."),
+        },
+    )
+
+
+def longitude_field() -> forms.FloatField:
+    return forms.FloatField(
+        label=_("Longitude"),
+        required=False,
+        min_value=-180,
+        max_value=180,
+        help_text=_("Facultatif, en degrés décimaux (3.8064)."),
+        error_messages={
+            "invalid": _("Une longitude est un nombre en degrés décimaux, par exemple 3.8064."),
+            "min_value": _("La longitude va de -180 à 180."),
+            "max_value": _("La longitude va de -180 à 180."),
+        },
+    )
+
+
+def clean_position(form, commune) -> None:
+    """Both coordinates or none, and a point in the territory and in ``commune``."""
+    if "latitude" in form.errors or "longitude" in form.errors:
+        return
+    lat, lon = form.cleaned_data.get("latitude"), form.cleaned_data.get("longitude")
+    if (lat is None) != (lon is None):
+        form.add_error(
+            "longitude" if lon is None else "latitude",
+            _("Donnez la latitude et la longitude, ou cliquez sur la carte ; ou aucune des deux."),
+        )
+    elif lat is not None:
+        problem = point_problem(lat, lon, commune, settings.MAILLAGE_DEPARTEMENTS)
+        if problem:
+            form.add_error("latitude", problem)
+
+
+class PositionForm(forms.Form):
+    """A coordinator's correction of a proposal's point (empty: the commune's centre)."""
+
+    latitude = latitude_field()
+    longitude = longitude_field()
+
+    def __init__(self, *args, commune=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.commune = commune
+
+    def clean(self):
+        cleaned = super().clean()
+        clean_position(self, self.commune)
+        return cleaned
+
+
+# --- where and when: a position and a weekly form for the hours --------------------------
+
+DAY_NAMES = (
+    _("Lundi"),
+    _("Mardi"),
+    _("Mercredi"),
+    _("Jeudi"),
+    _("Vendredi"),
+    _("Samedi"),
+    _("Dimanche"),
+)
+WEEK, RAW = "week", "raw"
+
+
+class TimeInput(forms.TimeInput):
+    input_type = "time"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%H:%M")
+
+
+def _slot(day: int, position: int, end: str) -> str:
+    return f"hours_{day}_{position}_{end}"
+
+
+class WeeklyHoursMixin:
+    """Hours typed day by day (closed, or one or two ranges), written as the
+    OpenStreetMap syntax by :func:`maillage.places.weekly.to_expression`; the raw
+    syntax stays available (``hours_mode``) and is the only way for hours a simple
+    week cannot say. Read back with :func:`weekly.from_expression`."""
+
+    def _add_week_fields(self) -> None:
+        self.fields["hours_mode"] = forms.ChoiceField(
+            label=_("Comment donner les horaires ?"),
+            choices=[
+                (WEEK, _("Jour par jour")),
+                (RAW, _("Dans la syntaxe OpenStreetMap")),
+            ],
+            initial=WEEK,
+            required=False,  # not sent (a script posting the raw field): the raw syntax
+            widget=forms.RadioSelect,
+        )
+        ordinal = (_("1re plage"), _("2e plage"))
+        for day, name in enumerate(DAY_NAMES):
+            for position in range(weekly.MAX_RANGES):
+                for end, word in (("start", _("de")), ("end", _("à"))):
+                    field = forms.TimeField(
+                        label=word,
+                        required=False,
+                        widget=TimeInput(
+                            attrs={"aria-label": f"{name}, {ordinal[position]}, {word}"}
+                        ),
+                        error_messages={"invalid": _("Heure au format 09:30.")},
+                    )
+                    self.fields[_slot(day, position, end)] = field
+        self.fields["hours_holidays_off"] = forms.BooleanField(
+            label=_("Fermé les jours fériés"), required=False
+        )
+        if not self.is_bound:
+            expression = self.initial.get("opening_hours")
+            if expression is None and getattr(self.instance, "pk", None):
+                expression = self.instance.opening_hours
+            week = weekly.from_expression(expression or "")
+            if week is None:
+                self.initial["hours_mode"] = RAW
+            else:
+                self.initial["hours_mode"] = WEEK
+                self.initial["hours_holidays_off"] = week.holidays_off
+                for day, ranges in enumerate(week.days):
+                    for position, (start, end) in enumerate(ranges):
+                        self.initial[_slot(day, position, "start")] = start
+                        self.initial[_slot(day, position, "end")] = end
+
+    @property
+    def hours_mode(self) -> str:
+        if self.is_bound:
+            return WEEK if self.data.get(self.add_prefix("hours_mode")) == WEEK else RAW
+        return RAW if self.initial.get("hours_mode") == RAW else WEEK
+
+    def week_days(self):
+        """For the template: (day name, [(start field, end field), ...]) for each day."""
+        return [
+            (
+                name,
+                [
+                    (self[_slot(day, p, "start")], self[_slot(day, p, "end")])
+                    for p in range(weekly.MAX_RANGES)
+                ],
+            )
+            for day, name in enumerate(DAY_NAMES)
+        ]
+
+    def clean_opening_hours(self):
+        typed = self.cleaned_data.get("opening_hours", "")
+        if self.hours_mode == WEEK:
+            return typed  # replaced by the week's expression in clean()
+        return validate_hours(typed)
+
+    def _clean_week(self) -> None:
+        """Every day's mistakes at once (French, beside the day), else the expression."""
+        if self.hours_mode != WEEK:
+            return
+        cleaned = self.cleaned_data
+        days, wrong = [], False
+        for day, name in enumerate(DAY_NAMES):
+            ranges = []
+            for position in range(weekly.MAX_RANGES):
+                start_name, end_name = _slot(day, position, "start"), _slot(day, position, "end")
+                if start_name not in cleaned or end_name not in cleaned:
+                    wrong = True  # an hour not understood: its own error says so
+                    continue
+                start, end = cleaned[start_name], cleaned[end_name]
+                if start is None and end is None:
+                    continue
+                if start is None or end is None:
+                    wrong = True
+                    self.add_error(
+                        start_name if start is None else end_name,
+                        _("%(day)s : donnez le début et la fin de la plage.") % {"day": name},
+                    )
+                    continue
+                ranges.append((start, end))
+            one_day = [()] * len(DAY_NAMES)
+            one_day[day] = tuple(ranges)
+            try:
+                weekly.validate(weekly.Week(tuple(one_day)))
+            except weekly.WeekError as error:
+                wrong = True
+                self.add_error(_slot(day, error.position or 0, "end"), f"{name} : {error.message}")
+            days.append(tuple(ranges))
+        if not wrong:
+            week = weekly.Week(tuple(days), bool(cleaned.get("hours_holidays_off")))
+            cleaned["opening_hours"] = weekly.to_expression(week)
+
+
+def place_groups(form) -> list[tuple[str, list, str]]:
+    """(legend, fields, kind) of a place form's fieldsets; ``kind`` says which one is
+    drawn its own way: "where" (with a map) or "hours" (the weekly form)."""
+    out = []
+    for legend, names in form.GROUPS:
+        kind = "where" if "latitude" in names else "hours" if "opening_hours" in names else ""
+        fields = [form[name] for name in names if name in form.fields]
+        if kind == "hours":
+            fields = [f for f in fields if f.name != "opening_hours"]
+        out.append((legend, fields, kind))
+    return out
+
+
+class PlaceProposalForm(WeeklyHoursMixin, HoneypotMixin, forms.ModelForm):
     """A forgotten place, or a correction when given the current values as ``initial``."""
 
     functions = forms.ModelMultipleChoiceField(
@@ -107,6 +319,14 @@ class PlaceProposalForm(HoneypotMixin, forms.ModelForm):
         required=False,
         max_length=150,
     )
+    commune = forms.CharField(
+        label=_("Commune"),
+        max_length=100,
+        widget=CommuneSuggestInput(),
+        help_text=_("Sans point sur la carte, le lieu sera placé au centre de la commune."),
+    )
+    latitude = latitude_field()
+    longitude = longitude_field()
 
     GROUPS = (
         (_("Le lieu"), ("name", "type", "summary", "description", "operator")),
@@ -132,20 +352,39 @@ class PlaceProposalForm(HoneypotMixin, forms.ModelForm):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["commune"].queryset = territory_communes()
-        self.fields["commune"].required = True
+        code = self.initial.get("commune")
+        if code and not self.is_bound:  # a correction: show the commune's name, not its code
+            commune = Commune.objects.filter(pk=code).first()
+            self.initial["commune"] = commune.name if commune else code
         if user is not None and user.is_authenticated:
             del self.fields["proposer_email"]
             del self.fields["proposer_name"]
+        self._add_week_fields()
 
-    def clean_opening_hours(self):
-        return validate_hours(self.cleaned_data.get("opening_hours", ""))
+    def clean_commune(self) -> Commune:
+        """The commune typed (a name, a postal code or an INSEE code), one of the territory's."""
+        text = self.cleaned_data.get("commune") or ""
+        commune, candidates = resolve_commune(text, settings.MAILLAGE_DEPARTEMENTS)
+        if commune is not None:
+            return commune
+        if candidates:
+            raise ValidationError(
+                _("Plusieurs communes correspondent : %(names)s. Précisez laquelle.")
+                % {"names": ", ".join(c.name for c in candidates[:6])}
+            )
+        raise ValidationError(
+            _("Aucune commune du territoire ne s'appelle « %(text)s » : vérifiez l'orthographe.")
+            % {"text": text.strip()}
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        self._clean_week()
+        clean_position(self, cleaned.get("commune"))
+        return cleaned
 
     def groups(self):
-        return [
-            (legend, [self[name] for name in names if name in self.fields])
-            for legend, names in self.GROUPS
-        ]
+        return place_groups(self)
 
     def place_values(self) -> dict:
         names = (*PROPOSABLE_FIELDS, "functions")
@@ -192,7 +431,7 @@ class ReasonForm(forms.Form):
 # --- host editing ----------------------------------------------------------------------
 
 
-class PlaceEditForm(forms.ModelForm):
+class PlaceEditForm(WeeklyHoursMixin, forms.ModelForm):
     GROUPS = (
         (
             _("Identité"),
@@ -217,12 +456,15 @@ class PlaceEditForm(forms.ModelForm):
         if self.instance.commune_id:
             communes = communes | Commune.objects.filter(pk=self.instance.commune_id)
         self.fields["commune"].queryset = communes.order_by("name")
+        self._add_week_fields()
 
-    def clean_opening_hours(self):
-        return validate_hours(self.cleaned_data.get("opening_hours", ""))
+    def clean(self):
+        cleaned = super().clean()
+        self._clean_week()
+        return cleaned
 
     def groups(self):
-        return [(legend, [self[name] for name in names]) for legend, names in self.GROUPS]
+        return place_groups(self)
 
 
 class PlaceFunctionForm(forms.ModelForm):

@@ -88,6 +88,11 @@ class Proposal(Decided):
         help_text=_("Le lieu corrigé, ou le lieu créé quand la proposition est acceptée."),
     )
     changes = models.JSONField(_("modifications proposées"), default=dict)
+    position_approximate = models.BooleanField(
+        _("position approximative"),
+        default=False,
+        help_text=_("Aucun point n'est donné : le lieu sera placé au centre de sa commune."),
+    )
     original = models.JSONField(_("valeurs au moment de la proposition"), default=dict, blank=True)
     message = models.TextField(_("message à la coordination"), blank=True)
 

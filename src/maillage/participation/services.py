@@ -182,8 +182,51 @@ def propose_place(
     if not changes.get("name") or not changes.get("type"):
         raise InvalidAction(_("Un lieu a au moins un nom et un type."))
     return Proposal.objects.create(
-        kind=Proposal.Kind.NEW_PLACE, changes=changes, message=message, **_proposer(by, email, name)
+        kind=Proposal.Kind.NEW_PLACE,
+        changes=changes,
+        position_approximate=not has_point(changes),
+        message=message,
+        **_proposer(by, email, name),
     )
+
+
+def has_point(values: Mapping[str, Any]) -> bool:
+    """Whether ``values`` give a position of their own (both coordinates)."""
+    return values.get("latitude") is not None and values.get("longitude") is not None
+
+
+def set_proposal_position(
+    proposal: Proposal, *, by, latitude: float | None, longitude: float | None
+) -> Proposal:
+    """A coordinator moves a pending proposal's point (or removes it: the place will
+    then stand at its commune's centre, approximate) before deciding."""
+    _check_moderator(by)
+    with transaction.atomic():
+        proposal = _locked_pending(Proposal, proposal)
+        changes = dict(proposal.changes)
+        changes["latitude"], changes["longitude"] = latitude, longitude
+        if proposal.kind == Proposal.Kind.CORRECTION:
+            current = place_values(proposal.place)
+            for key in ("latitude", "longitude"):
+                if changes[key] == current.get(key):
+                    del changes[key]
+                else:
+                    proposal.original[key] = current.get(key)
+            if not changes:
+                raise InvalidAction(_("Cette position est déjà celle du lieu."))
+        proposal.changes = changes
+        proposal.position_approximate = not has_point(changes)
+        proposal.save(update_fields=["changes", "original", "position_approximate"])
+    return proposal
+
+
+def _locate(place: Place, changes: Mapping[str, Any]) -> None:
+    """The position rule on acceptance: the point given, else the commune's centre
+    (approximate). A correction that moves an approximate place's commune moves it too."""
+    if "latitude" in changes or "longitude" in changes or place.pk is None:
+        place.set_position(place.latitude, place.longitude)  # the changes are applied
+    elif "commune" in changes and (place.position_approximate or place.latitude is None):
+        place.set_position(None, None)
 
 
 @transaction.atomic
@@ -243,6 +286,7 @@ def accept_proposal(proposal: Proposal, *, by) -> Place:
         else:
             place = Place.objects.select_for_update().get(pk=proposal.place_id)
         _apply_fields(place, changes, PROPOSABLE_FIELDS)
+        _locate(place, changes)
         _validate(place, PROPOSABLE_FIELDS if place.pk is None else changes)
         _history(place, by, reason).save()
         if FUNCTIONS in changes:
@@ -428,7 +472,13 @@ def edit_place(
     reason = _("Modifié par %(person)s") % {"person": by}
     with transaction.atomic():
         place = Place.objects.select_for_update().get(pk=place.pk)
+        moved = any(
+            key in fields and fields[key] != getattr(place, key)
+            for key in ("latitude", "longitude")
+        )
         _apply_fields(place, fields, EDITABLE_FIELDS)
+        if moved:  # a host's point is a real one; without one, the commune's centre
+            place.set_position(place.latitude, place.longitude)
         place.last_checked_at = now or clock.now()
         _validate(place, fields)
         _history(place, by, reason).save()

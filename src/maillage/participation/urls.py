@@ -16,6 +16,11 @@ urlpatterns = [
     path("moderation/", views.moderation, name="moderation"),
     path("moderation/propositions/<int:pk>/", views.proposal_detail, name="proposal"),
     path(
+        "moderation/propositions/<int:pk>/position/",
+        views.move_proposal,
+        name="move_proposal",
+    ),
+    path(
         "moderation/propositions/<int:pk>/accepter/",
         views.accept_proposal,
         name="accept_proposal",

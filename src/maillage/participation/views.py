@@ -14,16 +14,18 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from maillage.core import ratelimit
+from maillage.core.maps import map_config
 from maillage.places.models import Place
 
 from . import services
-from .display import change_rows
+from .display import change_rows, position_communes, proposal_position
 from .forms import (
     FORMSETS,
     ClaimForm,
     FlagForm,
     PlaceEditForm,
     PlaceProposalForm,
+    PositionForm,
     ReasonForm,
     formset_rows,
 )
@@ -103,7 +105,17 @@ def _propose(request, place: Place | None):
                     form.add_error(None, str(error))
                 else:
                     return redirect("participation:thanks")
-    return render(request, "participation/propose.html", {"form": form, "place": place})
+    return render(
+        request,
+        "participation/propose.html",
+        {
+            "form": form,
+            "place": place,
+            "position_map": True,
+            "map": map_config(),
+            "position_communes": position_communes(),
+        },
+    )
 
 
 def propose_place(request):
@@ -242,11 +254,59 @@ def moderation(request):
 @coordinator_required
 def proposal_detail(request, pk):
     proposal = get_object_or_404(Proposal.objects.select_related("place", "proposer"), pk=pk)
+    return _proposal_page(request, proposal)
+
+
+def _proposal_page(request, proposal, position_form=None, status=200):
+    position = proposal_position(proposal)
+    if position_form is None:
+        position_form = PositionForm(
+            initial={"latitude": position.latitude, "longitude": position.longitude}
+            if not position.approximate
+            else {}
+        )
     return render(
         request,
         "participation/moderation/proposal.html",
-        {"proposal": proposal, "rows": change_rows(proposal), "reason_form": ReasonForm()},
+        {
+            "proposal": proposal,
+            "rows": change_rows(proposal),
+            "reason_form": ReasonForm(),
+            "position": position,
+            "position_form": position_form,
+            "map": map_config(),
+        },
+        status=status,
     )
+
+
+@coordinator_required
+@require_POST
+def move_proposal(request, pk):
+    """The coordinator corrects the point of a proposal (or removes it) before deciding."""
+    proposal = get_object_or_404(Proposal.objects.select_related("place", "proposer"), pk=pk)
+    clear = "clear" in request.POST
+    data = {} if clear else request.POST
+    form = PositionForm(data, commune=proposal_position(proposal).commune)
+    if not form.is_valid():
+        return _proposal_page(request, proposal, form, status=400)
+    try:
+        services.set_proposal_position(
+            proposal,
+            by=request.user,
+            latitude=form.cleaned_data.get("latitude"),
+            longitude=form.cleaned_data.get("longitude"),
+        )
+    except services.InvalidAction as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request,
+            _("Position retirée : le lieu sera placé au centre de sa commune.")
+            if clear
+            else _("Position enregistrée."),
+        )
+    return redirect("participation:proposal", pk=proposal.pk)
 
 
 def _decide(request, action, obj, success: str):

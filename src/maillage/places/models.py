@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from maillage.core import clock
+from maillage.core.geo import point_or_centroid
 from maillage.core.params import validate_bounded_date
 
 from . import hours
@@ -220,6 +221,11 @@ class Place(models.Model):
     )
     latitude = models.FloatField(_("latitude"), null=True, blank=True, db_index=True)
     longitude = models.FloatField(_("longitude"), null=True, blank=True)
+    position_approximate = models.BooleanField(
+        _("position approximative"),
+        default=False,
+        help_text=_("Le lieu est placé au centre de sa commune, faute de position précise."),
+    )
     is_mobile = models.BooleanField(_("unité mobile"), default=False)
 
     email = models.EmailField(_("e-mail"), blank=True)
@@ -328,6 +334,15 @@ class Place(models.Model):
             except OriginError:
                 continue
         return list(dict.fromkeys(out))
+
+    def set_position(self, lat: float | None, lon: float | None) -> None:
+        """Stand at (lat, lon), or, without them, at the commune's centroid flagged
+        approximate (THE centroid fallback, :func:`maillage.core.geo.point_or_centroid`).
+        The caller saves."""
+        commune = self.commune if self.commune_id else None
+        centroid = (commune.centroid_lat, commune.centroid_lon) if commune else (None, None)
+        self.latitude, self.longitude, approximate = point_or_centroid(lat, lon, *centroid)
+        self.position_approximate = approximate and self.latitude is not None
 
     def closure_ranges(self) -> list[hours.DateRange]:
         return [hours.DateRange(c.start_date, c.end_date) for c in self.closures.all()]

@@ -145,3 +145,28 @@ def geocode(text: str, departements=None) -> Commune | None:
     """The best commune for ``text`` (name or postal code), or None."""
     found = find_communes(text, limit=1, departements=departements)
     return found[0] if found else None
+
+
+def point_problem(lat: float, lon: float, commune: Commune | None, departements) -> str:
+    """Why (lat, lon) cannot be the position of a place in ``commune``, in French, or "".
+
+    The point must lie in the territory (its ``departements``) and in the commune
+    given. Where boundaries are not known (communes imported without them), only
+    the ranges of latitude and longitude are checked."""
+    from django.utils.translation import gettext as _
+
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        return _(
+            "Cette position n'existe pas : la latitude va de -90 à 90, la longitude de -180 à 180."
+        )
+    at = commune_at(lat, lon)
+    if at is None or at.departement not in departements:
+        known = Commune.objects.in_departements(departements).exclude(geometry=None).exists()
+        if at is None and not known:
+            return ""
+        return _("Ce point est hors du territoire : cliquez dans le territoire, près du lieu.")
+    if commune is not None and at.code != commune.code:
+        return _(
+            "Ce point est à %(there)s, pas à %(commune)s : déplacez le point ou changez la commune."
+        ) % {"there": at.name, "commune": commune.name}
+    return ""
