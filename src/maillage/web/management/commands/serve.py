@@ -97,7 +97,7 @@ class Command(BaseCommand):
         Server().run()
 
 
-WILDCARD_HOSTS = {"", "0.0.0.0", "::", "[::]"}
+WILDCARD_HOSTS = {"", "0.0.0.0", "::", "[::]"}  # noqa: S104 (recognised, not bound)
 
 
 def served_url(host: str, port: int) -> str:
