@@ -23,15 +23,18 @@ def test_marie_louise_by_point(client, demo):
     )
     assert response.status_code == 200
     data = response.json()
-    first = data["steps"][0]
+    # without a car, the mobile unit passing near her within the week comes first
+    truck = data["steps"][0]
+    assert truck["kind"] == "mobile" and truck["name"] == "Le tiers-truck"
+    assert truck["start"].startswith("2026-12-07T09:00") and truck["end"]
+    first = data["steps"][1]
     assert first["name"] == "Télécentre de Saint-Chély-d'Apcher"
-    assert first["position"] == 1 and first["kind"] == "first"
+    assert first["position"] == 2 and first["kind"] == "first"
     assert first["open_when_free"] is True and first["distance_km"] < 2
     assert "Ouvert quand vous êtes libre" in first["reason"]
     assert first["url"].startswith("/lieux/")
     assert client.get(first["url"]).status_code == 200
     assert data["reach_km"] == 4.0 and data["free_at"].startswith("2026-12-01T14:30")
-    assert any(s["kind"] == "mobile" and s["name"] == "Le tiers-truck" for s in data["steps"])
 
 
 def test_by_commune(client, demo):

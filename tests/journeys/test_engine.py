@@ -79,7 +79,7 @@ def test_the_place_open_when_free_comes_first_and_says_so():
         and "Ouvert quand vous êtes libre" in journey.steps[0].reason
     )
     assert journey.steps[1].open_when_free is False
-    assert "prochaine ouverture mercredi 2 décembre à 9\u00a0h" in journey.steps[1].reason
+    assert "prochaine ouverture mercredi 2 décembre à 9\u00a0h." in journey.steps[1].reason
 
 
 def test_a_function_s_own_hours_and_closures_count():
@@ -138,7 +138,10 @@ def test_a_mobile_unit_stopping_near_home_answers_before_far_places():
         Query(("learn-digital-tools",), HOME, "no-car", TUESDAY_AFTERNOON), [far, unit]
     )
     assert [s.kind for s in journey.steps] == ["mobile"]
-    assert "Prochain passage samedi 5 décembre à 8\u00a0h" in journey.steps[0].reason
+    assert (
+        "Prochain passage samedi 5 décembre, 8\u00a0h – 12\u00a0h\u00a030."
+        in journey.steps[0].reason
+    )
 
 
 def test_a_private_first_step_sends_on_to_a_public_service():
@@ -325,3 +328,110 @@ def test_unknown_hours_are_said_unknown_not_closed_and_rank_between():
     assert journey.steps[0].name == "Ouvert"
     unknown = next(s for s in journey.steps if s.name == "Horaires inconnus")
     assert unknown.open_when_free is None and "Horaires non renseignés" in unknown.reason
+
+
+# --------------------------------------------------------------------------- what a step says
+
+
+def test_a_place_in_the_persons_own_commune_is_said_so_without_a_distance():
+    own = place(1, "Ici", ["digital-mediation"], km=2.0, commune="48095")
+    other = place(2, "À côté", ["digital-mediation"], km=3.0, commune="48099")
+    query = Query(
+        ("learn-digital-tools",), HOME, "no-car", TUESDAY_AFTERNOON, None, "Mende", "48095"
+    )
+    first, alternative = orient(query, [own, other]).steps
+    assert first.in_home_commune and "Dans votre commune." in first.reason
+    assert " km" not in first.reason and " min" not in first.reason
+    assert not alternative.in_home_commune
+    assert "À 3,0 km de Mende" in alternative.reason
+
+
+def test_without_a_home_commune_the_distance_is_said_from_home():
+    near = place(1, "Près", ["digital-mediation"], km=0.5, commune="48095")
+    step = orient(Query(("learn-digital-tools",), HOME, "no-car", TUESDAY_AFTERNOON), [near])
+    assert "À 500 m de chez vous, environ 9 min à pied." in step.steps[0].reason
+
+
+@pytest.mark.parametrize(
+    ("mobility", "km", "said", "unsaid"),
+    [
+        ("car", 20.0, "À 20,0 km de Mende, environ 31 min en voiture.", None),
+        ("no-car", 1.0, "À 1,0 km de Mende, environ 17 min à pied.", None),
+        ("reduced", 0.5, "À 500 m de Mende, environ 13 min à pied.", None),
+        # by bus, a time without a timetable would be a guess: the distance only
+        ("no-car", 6.0, "À 6,0 km de Mende, en bus ou en transport à la demande", " min"),
+    ],
+)
+def test_travel_time_is_said_only_when_it_means_something(mobility, km, said, unsaid):
+    there = place(1, "Là", ["digital-mediation"], km=km, commune="48099")
+    query = Query(
+        ("learn-digital-tools",), HOME, mobility, TUESDAY_AFTERNOON, None, "Mende", "48095"
+    )
+    step = orient(query, [there]).steps[0]
+    assert said in step.reason
+    if unsaid:
+        assert unsaid not in step.reason
+    assert step.travel_minutes >= 1  # the API keeps its estimate
+
+
+def _truck(stop: Stop) -> PlaceData:
+    return place(
+        9, "Camion", ["digital-mediation"], km=40, type="mobile-unit", is_mobile=True, stops=(stop,)
+    )
+
+
+def test_without_a_car_a_mobile_unit_passing_within_the_week_comes_first():
+    thursday = "Th 14:00-17:00"  # two days after the free moment
+    unit = _truck(Stop("48095", "Mende", "place du marché", *at_km(0.5), thursday))
+    fixed = place(1, "Ouvert le mardi", ["digital-mediation"], km=1.0)
+    query = Query(("learn-digital-tools",), HOME, "no-car", TUESDAY_AFTERNOON)
+    steps = orient(query, [fixed, unit]).steps
+    assert [(s.kind, s.name) for s in steps] == [("mobile", "Camion"), ("first", "Ouvert le mardi")]
+    assert steps[0].start == dt.datetime(2026, 12, 3, 14, 0, tzinfo=hours.PARIS)
+    assert steps[0].end == dt.datetime(2026, 12, 3, 17, 0, tzinfo=hours.PARIS)
+    assert "Prochain passage jeudi 3 décembre, 14\u00a0h – 17\u00a0h." in steps[0].reason
+    # with a car, places first, as before
+    by_car = orient(Query(("learn-digital-tools",), HOME, "car", TUESDAY_AFTERNOON), [fixed, unit])
+    assert [s.kind for s in by_car.steps] == ["first", "mobile"]
+
+
+def test_a_mobile_unit_passing_only_after_the_week_does_not_come_first():
+    unit = _truck(
+        Stop(
+            "48095",
+            "Mende",
+            "place du marché",
+            *at_km(0.5),
+            "",
+            # a dated stop (entered as an event), eight days after the free moment
+            visits=(
+                (
+                    TUESDAY_AFTERNOON + dt.timedelta(days=8),
+                    TUESDAY_AFTERNOON + dt.timedelta(days=8, hours=2),
+                ),
+            ),
+        )
+    )
+    fixed = place(1, "Ouvert le mardi", ["digital-mediation"], km=1.0)
+    steps = orient(
+        Query(("learn-digital-tools",), HOME, "no-car", TUESDAY_AFTERNOON), [fixed, unit]
+    ).steps
+    assert [s.kind for s in steps] == ["first", "mobile"]
+    assert "Prochain passage mercredi 9 décembre, 15\u00a0h – 17\u00a0h." in steps[1].reason
+
+
+def test_a_stop_entered_as_an_event_within_the_week_comes_first_and_says_your_commune():
+    visit = (
+        TUESDAY_AFTERNOON + dt.timedelta(days=1, hours=-1),
+        TUESDAY_AFTERNOON + dt.timedelta(days=1, hours=1),
+    )
+    unit = _truck(Stop("48095", "Mende", "salle des fêtes", *at_km(0.3), "", visits=(visit,)))
+    fixed = place(1, "Ouvert le mardi", ["digital-mediation"], km=1.0, commune="48095")
+    query = Query(
+        ("learn-digital-tools",), HOME, "reduced", TUESDAY_AFTERNOON, None, "Mende", "48095"
+    )
+    steps = orient(query, [fixed, unit]).steps
+    assert steps[0].kind == "mobile" and steps[0].in_home_commune
+    assert (steps[0].start, steps[0].end) == visit
+    assert "arrêt à Mende (salle des fêtes). Dans votre commune." in steps[0].reason
+    assert "Prochain passage mercredi 2 décembre, 14\u00a0h – 16\u00a0h." in steps[0].reason

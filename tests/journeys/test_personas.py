@@ -27,17 +27,21 @@ def test_catherine_is_offered_a_visio_room_in_mende(places):
     assert "visioconférence" in first.reason
 
 
-def test_marie_louise_gets_the_telecentre_and_mobile_units_before_anything_out_of_reach(places):
+def test_marie_louise_gets_the_mobile_unit_of_the_week_then_the_telecentre_before_anything_out_of_reach(
+    places,
+):
     journey = journey_of("Marie-Louise", places)
-    telecentre = place_named("Télécentre de Saint-Chély")
-    assert journey.steps[0].place_id == telecentre.id
-    assert set(journey.steps[0].needs) == {"learn-digital-tools", "get-involved"}
-    assert "Accessible en fauteuil roulant" in journey.steps[0].reason
-    kinds = [s.kind for s in journey.steps]
-    assert "mobile" in kinds
-    truck = next(s for s in journey.steps if s.kind == "mobile")
+    # without a car, the mobile unit passing near her within the week comes first
+    truck = journey.steps[0]
+    assert truck.kind == "mobile"
     assert truck.name == "Le tiers-truck" and "Saint-Chély-d'Apcher" in truck.stop
     assert "Prochain passage lundi" in truck.reason  # it stops on Monday mornings
+    assert truck.start.weekday() == 0 and truck.end > truck.start
+    telecentre = place_named("Télécentre de Saint-Chély")
+    assert journey.steps[1].place_id == telecentre.id
+    assert set(journey.steps[1].needs) == {"learn-digital-tools", "get-involved"}
+    assert "Accessible en fauteuil roulant" in journey.steps[1].reason
+    kinds = [s.kind for s in journey.steps]
     first_mobile = kinds.index("mobile")
     assert all(s.within_reach for s in journey.steps[:first_mobile])
     assert all(s.within_reach for s in journey.steps if s.kind != "beyond")
@@ -48,8 +52,9 @@ def test_marie_louise_gets_the_telecentre_and_mobile_units_before_anything_out_o
 def test_justine_gets_l_atelier_and_is_pointed_on_to_youth_orientation_services(places):
     journey = journey_of("Justine", places)
     atelier = place_named("L'Atelier")
-    assert journey.steps[0].place_id == atelier.id
-    assert set(journey.steps[0].needs) == {"time-with-friends", "orientation-studies-work"}
+    first = next(s for s in journey.steps if s.kind == "first")
+    assert first.place_id == atelier.id
+    assert set(first.needs) == {"time-with-friends", "orientation-studies-work"}
     onward = [s for s in journey.steps if s.kind == "onward"]
     assert {s.sent_from for s in onward} == {atelier.id}
     names = {s.name for s in onward}

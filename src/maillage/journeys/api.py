@@ -44,7 +44,17 @@ class StepSerializer(serializers.Serializer):
     stop = serializers.CharField()
     sent_from = serializers.IntegerField(allow_null=True)
     event_id = serializers.CharField(allow_null=True)
-    start = serializers.DateTimeField(allow_null=True)
+    start = serializers.DateTimeField(
+        allow_null=True,
+        help_text="Début d'un événement ; pour une unité mobile, de son prochain passage.",
+    )
+    end = serializers.DateTimeField(
+        allow_null=True,
+        help_text="Fin d'un événement ; pour une unité mobile, de son prochain passage.",
+    )
+    in_home_commune = serializers.BooleanField(
+        help_text="Le lieu (l'arrêt) est dans la commune de la personne."
+    )
 
 
 class JourneySerializer(serializers.Serializer):
@@ -85,6 +95,8 @@ def journey_data(journey: engine.Journey, commune=None) -> dict:
                 "sent_from": s.sent_from,
                 "event_id": s.event_id,
                 "start": s.start.isoformat() if s.start else None,
+                "end": s.end.isoformat() if s.end else None,
+                "in_home_commune": s.in_home_commune,
             }
         )
     return {

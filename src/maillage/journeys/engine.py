@@ -25,14 +25,20 @@ name, then id):
    needs is one step. The second best is a "next" step (an alternative).
 5. Mobile units stopping near home (within reach and :data:`MOBILE_NEAR_KM`) come next, before any place
    beyond reach (for people without a car, they come right after the first
-   steps), with their stop and when they pass.
+   steps), with their stop and their next passage there. For a person without
+   a car, a mobile unit whose next passage near home comes within
+   :data:`MOBILE_SOON_DAYS` of the free moment comes first of all.
 6. When a first step is a private place and the need has public services to
    go on to (a bar-tiers-lieu for orientation: the CIO, the mission locale),
    an "onward" step names them (those meant for the person's age first).
 7. Events (an optional provider: the events capability) within reach that
    match a need and start within :data:`EVENT_HORIZON_DAYS` of the free moment.
 
-Each step carries its reason in French.
+Each step carries its reason in French, in one voice (« vous »). Distance and
+travel time are said only when they mean something (:func:`distance_text`): a
+place in the person's own commune is « dans votre commune »; walking and
+driving times are given; a bus or on-demand transport time is not (without a
+timetable it would be a guess), only the distance.
 """
 
 from __future__ import annotations
@@ -45,7 +51,7 @@ from dataclasses import dataclass, field
 from maillage.core import french
 from maillage.core.geo import distance_km as haversine_km
 from maillage.core.params import ParameterError
-from maillage.places import hours, network
+from maillage.places import display, hours, network
 
 from .needs import NEEDS_BY_SLUG, PUBLIC_TYPES, Need
 
@@ -65,6 +71,9 @@ BANDS = 6
 NEXT_OPENING_DAYS = 14
 #: a mobile unit "comes near home" when it stops within this distance (and within reach)
 MOBILE_NEAR_KM = 15.0
+#: without a car, a mobile unit passing near home within this many days of the free
+#: moment comes first
+MOBILE_SOON_DAYS = 7
 EVENT_HORIZON_DAYS = 30
 MAX_ONWARD = 3
 MOBILITY_LABEL = {
@@ -182,6 +191,9 @@ class Query:
     free_at: dt.datetime | None = None
     age_group: str | None = None
     home_label: str = ""
+    #: the INSEE code of the person's commune, when known: a place there is « dans votre
+    #: commune », without a distance
+    home_commune: str = ""
 
     def check(self) -> None:
         if not self.needs:
@@ -219,7 +231,10 @@ class Step:
     stop: str = ""  # a mobile unit: where it stops near home
     sent_from: int | None = None  # an onward step: the place that sends the person on
     event_id: str | None = None
+    #: an event's start and end; a mobile unit's next passage at its stop near home
     start: dt.datetime | None = None
+    end: dt.datetime | None = None
+    in_home_commune: bool = False
 
 
 @dataclass
@@ -251,9 +266,11 @@ def travel(distance_km: float, mobility: str) -> tuple[int, str]:
 
 
 def km_text(distance_km: float) -> str:
-    if distance_km < 1:
-        return f"{round(distance_km * 1000 / 50) * 50:.0f} m"
-    return f"{distance_km:.1f} km".replace(".", ",")
+    """« 500 m » (to 50 m) under a kilometre, else « 1,2 km »."""
+    metres = round(distance_km * 1000 / 50) * 50
+    if metres < 1000:
+        return f"{metres:.0f} m"
+    return f"{max(distance_km, 1.0):.1f} km".replace(".", ",")
 
 
 def moment_text(moment: dt.datetime) -> str:
@@ -394,9 +411,26 @@ def _when_text(cand: _Candidate, query: Query) -> tuple[str, dt.datetime | None]
     return f"Fermé quand vous êtes libre ; prochaine ouverture {moment_text(nxt)}.", nxt
 
 
-def _distance_text(distance: float, mobility: str) -> tuple[str, int]:
-    minutes, means = travel(distance, mobility)
-    return f"À {km_text(distance)} de chez vous (environ {minutes} min {means}).", minutes
+def distance_text(distance: float, query: Query, commune: str = "") -> tuple[str, int]:
+    """How far a place is, said only as far as it means something, and the estimated
+    minutes (for the API). The rule:
+
+    - in the person's own commune: « Dans votre commune. », no distance, no time
+      (home is the commune's centre: a distance inside it says nothing);
+    - walking (no car, and within :data:`WALK_KM`) or driving: the distance and the time;
+    - by bus or on-demand transport: the distance only, and to check the timetable
+      (the time would be a guess without one).
+    """
+    minutes, means = travel(distance, query.mobility)
+    if query.home_commune and commune == query.home_commune:
+        return "Dans votre commune.", minutes
+    where = f"de {query.home_label}" if query.home_label else "de chez vous"
+    if means == "en bus ou en transport à la demande":
+        return (
+            f"À {km_text(distance)} {where}, en bus ou en transport à la demande : "
+            "renseignez-vous sur les horaires."
+        ), minutes
+    return f"À {km_text(distance)} {where}, environ {minutes} min {means}.", minutes
 
 
 def _place_step(kind: str, cands: list[_Candidate], query: Query, limit: float) -> Step:
@@ -414,7 +448,7 @@ def _place_step(kind: str, cands: list[_Candidate], query: Query, limit: float) 
             f"(limite pour une personne {MOBILITY_LABEL[query.mobility]}) : "
             f"le plus proche est {place.name}."
         )
-    dist_text, minutes = _distance_text(cand.distance, query.mobility)
+    dist_text, minutes = distance_text(cand.distance, query, place.commune)
     when, nxt = _when_text(cand, query)
     parts = [head, dist_text]
     if when:
@@ -443,6 +477,7 @@ def _place_step(kind: str, cands: list[_Candidate], query: Query, limit: float) 
         place_type=place.type,
         commune=place.commune_name,
         url=place.url,
+        in_home_commune=bool(query.home_commune) and place.commune == query.home_commune,
     )
 
 
@@ -481,6 +516,15 @@ def orient(query: Query, places: Iterable[PlaceData], events: Iterable[EventData
             mobile_steps.append(step)
             mobile_answers.update(step.needs)
     mobile_steps.sort(key=lambda s: (s.open_when_free is False, s.distance_km, s.name))
+    soon_steps: list[Step] = []
+    if query.mobility != "car" and query.free_at is not None:
+        # Without a car, a mobile unit coming near home within the week comes first.
+        horizon = hours._aware(query.free_at) + dt.timedelta(days=MOBILE_SOON_DAYS)
+        soon_steps = sorted(
+            (s for s in mobile_steps if s.start is not None and s.start < horizon),
+            key=lambda s: (s.start, s.distance_km, s.name),
+        )
+        mobile_steps = [s for s in mobile_steps if s not in soon_steps]
 
     firsts: dict[int, list[_Candidate]] = {}
     nexts: dict[int, list[_Candidate]] = {}
@@ -516,7 +560,7 @@ def orient(query: Query, places: Iterable[PlaceData], events: Iterable[EventData
     if query.mobility == "car":
         steps = first_steps + onward_steps + next_steps + mobile_steps + event_steps
     else:
-        steps = first_steps + mobile_steps + onward_steps + next_steps + event_steps
+        steps = soon_steps + first_steps + mobile_steps + onward_steps + next_steps + event_steps
     journey.steps = steps + beyond_steps
     if beyond_steps:
         journey.notes.append(
@@ -545,21 +589,23 @@ def _mobile_step(unit: PlaceData, needs: Sequence[Need], query: Query, limit: fl
             continue
         is_open = None
         nxt = None
+        passage = None
         if query.free_at is not None:
             there = _stop_record(unit, stop)
             state = network.state_at(there, query.free_at)
             is_open = None if state == network.UNKNOWN else state == network.OPEN
             if not is_open:
                 nxt = network.next_opening(there, query.free_at, horizon_days=NEXT_OPENING_DAYS)
+            passage = _passage(there, query.free_at)
         key = (is_open is False, nxt is None and is_open is not True, d, stop.spot)
         if best is None or key < best[0]:
-            best = (key, stop, d, is_open, nxt)
+            best = (key, stop, d, is_open, nxt, passage)
     if best is None:
         return None
-    _key, stop, d, is_open, nxt = best
+    _key, stop, d, is_open, nxt, passage = best
     where = f"{stop.commune_name} ({stop.spot})" if stop.spot else stop.commune_name
     labels = " ; ".join(str(NEEDS_BY_SLUG[s].label).lower() for s in answered)
-    dist_text, minutes = _distance_text(d, query.mobility)
+    dist_text, minutes = distance_text(d, query, stop.commune)
     parts = [
         f"{unit.name} vient près de chez vous, pour {labels} : arrêt à {where}.",
         dist_text,
@@ -567,6 +613,8 @@ def _mobile_step(unit: PlaceData, needs: Sequence[Need], query: Query, limit: fl
     if query.free_at is not None:
         if is_open:
             parts.append(f"Il est là quand vous êtes libre ({moment_text(query.free_at)}).")
+        elif passage is not None and passage[0] == nxt:
+            parts.append(f"Prochain passage {passage_text(*passage)}.")
         elif nxt is not None:
             parts.append(f"Prochain passage {moment_text(nxt)}.")
         else:
@@ -586,7 +634,26 @@ def _mobile_step(unit: PlaceData, needs: Sequence[Need], query: Query, limit: fl
         commune=stop.commune_name,
         url=unit.url,
         stop=where,
+        start=passage[0] if passage else None,
+        end=passage[1] if passage else None,
+        in_home_commune=bool(query.home_commune) and stop.commune == query.home_commune,
     )
+
+
+def _passage(there: network.PlaceRec, free_at: dt.datetime):
+    """The passage of a mobile unit at a stop that holds ``free_at`` or follows it
+    (within :data:`NEXT_OPENING_DAYS`): (start, end), whole (not cut at ``free_at``)."""
+    free_at = hours._aware(free_at)
+    day = dt.datetime.combine(free_at.astimezone(hours.PARIS).date(), dt.time(), hours.PARIS)
+    horizon = free_at + dt.timedelta(days=NEXT_OPENING_DAYS)
+    found = [v for v in network.visits(there, day, horizon) if v.end > free_at]
+    return (found[0].start, found[0].end) if found else None
+
+
+def passage_text(start: dt.datetime, end: dt.datetime) -> str:
+    """« jeudi 26 novembre, 14 h – 17 h »."""
+    start, end = start.astimezone(hours.PARIS), end.astimezone(hours.PARIS)
+    return f"{display.day_label(start.date())}, {display.interval_label(start, end)}"
 
 
 def _onward_steps(firsts, places, query: Query, limit: float, taken: set) -> list[Step]:
@@ -616,7 +683,7 @@ def _onward_steps(firsts, places, query: Query, limit: float, taken: set) -> lis
             chosen = (reachable or targets[:1])[:MAX_ONWARD]
             for *_k, p, d in chosen:
                 taken.add(p.id)
-                dist_text, minutes = _distance_text(d, query.mobility)
+                dist_text, minutes = distance_text(d, query, p.commune)
                 c = _candidate(p, need, query, limit)
                 open_when_free = c.open_when_free if c else None
                 parts = [
@@ -650,6 +717,8 @@ def _onward_steps(firsts, places, query: Query, limit: float, taken: set) -> lis
                         commune=p.commune_name,
                         url=p.url,
                         sent_from=cand.place.id,
+                        in_home_commune=bool(query.home_commune)
+                        and p.commune == query.home_commune,
                     )
                 )
     return steps
@@ -673,7 +742,7 @@ def _event_steps(events, needs: Sequence[Need], query: Query, limit: float) -> l
         d = haversine_km(query.home[0], query.home[1], ev.lat, ev.lon)
         if d > limit:
             continue
-        dist_text, minutes = _distance_text(d, query.mobility)
+        dist_text, minutes = distance_text(d, query)
         where = f" à {ev.place_name}" if ev.place_name else ""
         steps.append(
             Step(
@@ -689,6 +758,7 @@ def _event_steps(events, needs: Sequence[Need], query: Query, limit: float) -> l
                 url=ev.url,
                 event_id=ev.id,
                 start=ev.start,
+                end=ev.end,
             )
         )
     steps.sort(key=lambda s: (s.start, s.distance_km, s.name))

@@ -33,7 +33,7 @@ class Need:
 NEEDS: tuple[Need, ...] = (
     Need(
         "admin-help",
-        _("Des conseils pour mes démarches administratives ou comptables"),
+        _("Des conseils pour vos démarches administratives ou comptables"),
         ("public-service-orientation", "digital-mediation"),
         preferred_types=("france-services", "public-service", "town-hall"),
         onward_types=("france-services", "public-service"),
@@ -66,7 +66,7 @@ NEEDS: tuple[Need, ...] = (
     ),
     Need(
         "learn-digital-tools",
-        _("Apprendre à me servir des outils numériques"),
+        _("Apprendre à vous servir des outils numériques"),
         ("digital-mediation",),
         preferred_types=("telecentre", "france-services", "association", "tiers-lieu"),
         onward_types=("france-services",),
@@ -99,7 +99,7 @@ NEEDS: tuple[Need, ...] = (
     ),
     Need(
         "hand-over-business",
-        _("Transmettre ma ferme ou mon entreprise"),
+        _("Transmettre votre ferme ou votre entreprise"),
         ("business-transfer",),
         preferred_types=("public-service", "france-services"),
         onward_types=("public-service",),
@@ -108,7 +108,7 @@ NEEDS: tuple[Need, ...] = (
     ),
     Need(
         "start-business",
-        _("Créer ou développer mon activité"),
+        _("Créer ou développer votre activité"),
         ("entrepreneurship",),
         preferred_types=("public-service", "coworking"),
         onward_types=("public-service",),
@@ -117,7 +117,7 @@ NEEDS: tuple[Need, ...] = (
     ),
     Need(
         "orientation-studies-work",
-        _("M'orienter pour mes études ou mon travail"),
+        _("Vous orienter pour vos études ou votre travail"),
         ("public-service-orientation", "resource-place"),
         preferred_types=("youth-service", "public-service"),
         onward_types=("youth-service", "public-service"),
@@ -133,7 +133,7 @@ NEEDS: tuple[Need, ...] = (
     ),
     Need(
         "association-space",
-        _("Un lieu pour mon association"),
+        _("Un lieu pour votre association"),
         ("meeting-rooms", "pooling", "citizen-agora"),
         preferred_types=("tiers-lieu", "public-service", "association"),
         resource_kinds=("meeting-room", "hall"),
@@ -141,7 +141,7 @@ NEEDS: tuple[Need, ...] = (
     ),
     Need(
         "get-involved",
-        _("Me rendre utile, rejoindre une association, garder le lien"),
+        _("Vous rendre utile, rejoindre une association, garder le lien"),
         ("pooling", "citizen-agora", "events-training", "welcome"),
         preferred_types=("association", "telecentre", "tiers-lieu"),
         icon="heart-handshake",
@@ -156,7 +156,7 @@ NEEDS: tuple[Need, ...] = (
     ),
     Need(
         "training",
-        _("Me former"),
+        _("Vous former"),
         ("events-training",),
         preferred_types=("tiers-lieu", "telecentre", "public-service"),
         resource_kinds=("training-room",),

@@ -84,7 +84,15 @@ def parse_query(params: Mapping) -> tuple[Query, Commune | None]:
         if not in_bounds(free_at):
             raise OrientationError("free_at", "free_at doit tomber entre 1970 et 2200.")
         free_at = hours._aware(free_at)
-    query = Query(tuple(needs), home, mobility, free_at, age_group)
+    query = Query(
+        tuple(needs),
+        home,
+        mobility,
+        free_at,
+        age_group,
+        home_label=commune.name if commune else "",
+        home_commune=commune.code if commune else "",
+    )
     return query, commune
 
 

@@ -16,22 +16,29 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import HttpResponseForbidden
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
+from maillage.core import clock
 from maillage.places import hours
 from maillage.territory.geo import geocode, resolve_commune
 from maillage.territory.models import Commune
 
-from . import engine, services
+from . import cards, engine, services
 from .needs import NEEDS, NEEDS_BY_SLUG
 
+# One voice on every page of the journey: the platform speaks to the person (« vous »).
 MOBILITY_CHOICES = [
-    ("car", _("J'ai une voiture (ou quelqu'un m'emmène)")),
-    ("no-car", _("Je n'ai pas de voiture : à pied, en bus")),
-    ("reduced", _("Je me déplace difficilement")),
+    ("car", _("Vous avez une voiture (ou quelqu'un vous emmène)")),
+    ("no-car", _("Vous n'avez pas de voiture : à pied, en bus")),
+    ("reduced", _("Vous vous déplacez difficilement")),
 ]
+#: the summary of the journey: « Vous habitez X et vous vous déplacez … »
+MOBILITY_SUMMARY = {
+    "car": _("vous vous déplacez en voiture"),
+    "no-car": _("vous vous déplacez sans voiture, à pied ou en bus"),
+    "reduced": _("vous vous déplacez difficilement"),
+}
 AGE_CHOICES = [
     ("young", _("Moins de 26 ans")),
     ("adult", _("De 26 à 69 ans")),
@@ -59,7 +66,7 @@ def _days(today: dt.date) -> list[tuple[str, str]]:
 
 def wizard(request):
     params = request.GET
-    today = timezone.localdate()
+    today = clock.today()
     context = {
         "needs_choices": NEEDS,
         "mobility_choices": MOBILITY_CHOICES,
@@ -131,16 +138,23 @@ def wizard(request):
         free_at,
         age_group,
         commune.name,
+        commune.code,
     )
     journey = services.orientation(query)
     context.update(
         journey=journey,
+        cards=cards.journey_cards(journey, today),
         free_at=free_at,
+        free_at_text=engine.moment_text(free_at),
         needs_labels=[NEEDS_BY_SLUG[n].label for n in needs],
-        mobility_label=dict(MOBILITY_CHOICES)[mobility],
-        api_params=f"needs={','.join(needs)}&commune={commune.code}&mobility={mobility}"
-        f"&free_at={free_at.strftime('%Y-%m-%dT%H:%M')}",
+        mobility_summary=MOBILITY_SUMMARY[mobility],
     )
+    if request.user.is_authenticated and request.user.is_staff:
+        # a developer's link, for the platform's staff only: the same journey from the API
+        context["api_params"] = (
+            f"needs={','.join(needs)}&commune={commune.code}&mobility={mobility}"
+            f"&free_at={free_at.strftime('%Y-%m-%dT%H:%M')}"
+        )
     return render(request, "journeys/journey.html", context)
 
 

@@ -199,11 +199,14 @@ def week_hours(
     )
 
 
-def place_week(rec: network.PlaceRec, today: dt.date | None = None) -> list[DayHours]:
-    """The next seven days of a place by the one rule (a mobile unit's stops included)."""
+def place_week(
+    rec: network.PlaceRec, today: dt.date | None = None, functions=None
+) -> list[DayHours]:
+    """The next seven days of a place by the one rule (a mobile unit's stops included);
+    with ``functions``, the hours of those functions there (their own, else the place's)."""
     today = today or clock.today()
     return _week(
-        lambda a, b: network.intervals(rec, a, b),
+        lambda a, b: network.intervals(rec, a, b, functions),
         [(c.start, c.end, c.reason) for c in rec.closures],
         today,
     )

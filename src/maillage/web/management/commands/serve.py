@@ -5,6 +5,11 @@ Production settings unless DJANGO_SETTINGS_MODULE says otherwise (see
 No gunicorn control socket unless ``--control-socket PATH`` names one: gunicorn's
 default is one path per user ($XDG_RUNTIME_DIR/gunicorn.ctl), which every
 instance on a machine would share.
+
+Links in e-mails go to ``MAILLAGE_SITE_URL``. When the environment does not set it,
+serve sets it to the address it serves (``http://HOST:PORT``, loopback for a
+wildcard host), so that a demo served on another port than 8000 sends links that
+work (:func:`served_url`).
 """
 
 from __future__ import annotations
@@ -84,8 +89,25 @@ class Command(BaseCommand):
             def load(self):
                 return application
 
+        if not os.environ.get("MAILLAGE_SITE_URL"):
+            # Not configured: e-mails link to the address served (workers inherit it).
+            os.environ["MAILLAGE_SITE_URL"] = settings.MAILLAGE_SITE_URL = served_url(host, port)
         self.stdout.write(f"Maillage : http://{host}:{port}/  (Ctrl+C pour arrêter)")
+        self.stdout.write(f"Liens des courriels : {settings.MAILLAGE_SITE_URL}/")
         Server().run()
+
+
+WILDCARD_HOSTS = {"", "0.0.0.0", "::", "[::]"}  # noqa: S104 (recognised, not bound)
+
+
+def served_url(host: str, port: int) -> str:
+    """The address a browser on this machine reaches the server at: ``http://HOST:PORT``
+    (``127.0.0.1`` for a wildcard host, brackets around an IPv6 address)."""
+    if host in WILDCARD_HOSTS:
+        host = "127.0.0.1"
+    elif ":" in host and not host.startswith("["):
+        host = f"[{host}]"
+    return f"http://{host}:{port}"
 
 
 def _warm(worker) -> None:
