@@ -26,7 +26,8 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--lang=fr-FR",  # the date and time pickers speak French, as for the people of Lozère
 ]
-SHOTS = Path("/tmp/maillage-shots")
+# Screenshots of what a person sees, for a reviewer to look at (var/ is not committed).
+SHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
 DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 390, "height": 844}
