@@ -90,7 +90,11 @@ def _text() -> DjangoTemplates:
                 "NAME": "maillage-mail-text",
                 "DIRS": [],
                 "APP_DIRS": True,
-                "OPTIONS": {"autoescape": False},
+                # the pages' builtin filters too (French dates: fr_day, fr_time…)
+                "OPTIONS": {
+                    "autoescape": False,
+                    "builtins": settings.TEMPLATES[0].get("OPTIONS", {}).get("builtins", []),
+                },
             }
         )
     return _text_engine
