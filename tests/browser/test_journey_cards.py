@@ -11,6 +11,7 @@ import datetime as dt
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from maillage.core import clock
 from maillage.events import services as events
@@ -52,11 +53,17 @@ def walk(page, base_url, axe_source):
     page.get_by_role("button", name="Continuer").click()
     page.get_by_label("Le nom de votre commune ou son code postal").fill("Saint-Alban")
     page.get_by_role("button", name="Continuer").click()
+    # the next page, whichever it is (a choice of communes, or question 3)
+    expect(
+        page.get_by_label(re.compile("Saint-Alban-sur-Limagnole"))
+        .or_(page.get_by_text("Question 3 sur 4"))
+        .first
+    ).to_be_visible()
     choice = page.get_by_label(re.compile("Saint-Alban-sur-Limagnole"))
     if choice.count():  # several communes match: she picks hers
         choice.check()
         page.get_by_role("button", name="Continuer").click()
-    assert page.get_by_text("Question 3 sur 4").is_visible()
+    expect(page.get_by_text("Question 3 sur 4")).to_be_visible()
     page.get_by_label("Vous n'avez pas de voiture : à pied, en bus").check()
     page.get_by_role("button", name="Continuer").click()
     page.get_by_label(re.compile("Demain")).check()
