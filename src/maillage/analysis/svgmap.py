@@ -96,7 +96,7 @@ def _halo_text(
     x: float, y: float, text: str, size: int, italic: bool = False, width: float | None = None
 ) -> str:
     """A label with a white halo (two texts: renderers without paint-order too), kept
-    inside the drawing when ``width`` is given."""
+    inside the drawing when ``width`` is given. ``text`` is plain text: escaped here."""
     if width is not None:
         half = 0.32 * size * len(text) + 2
         x = min(max(x, half), width - half)
@@ -107,8 +107,8 @@ def _halo_text(
     )
     return (
         f'<text {common} fill="#ffffff" stroke="#ffffff" stroke-width="3.5" '
-        f'stroke-linejoin="round" aria-hidden="true">{text}</text>'
-        f'<text {common} fill="#1c2430">{text}</text>'
+        f'stroke-linejoin="round" aria-hidden="true">{escape(text)}</text>'
+        f'<text {common} fill="#1c2430">{escape(text)}</text>'
     )
 
 
@@ -241,10 +241,9 @@ def commune_map(
             if pt is None:
                 continue
             x, y = float(sx(pt.x)), float(sy(pt.y))
-            text = escape((names or {}).get(c, c))
-            out.append(_halo_text(x, y - 7, text, 13, width=w))
+            out.append(_halo_text(x, y - 7, (names or {}).get(c, c), 13, width=w))
     for p, x, y in new_labels:
-        out.append(_halo_text(x, y + 22, escape(p.label), 12, italic=True, width=w))
+        out.append(_halo_text(x, y + 22, p.label, 12, italic=True, width=w))
     out.append("</svg>")
     return "".join(out)
 
