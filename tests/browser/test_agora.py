@@ -11,6 +11,7 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from maillage.accounts.models import User
 from maillage.agora.models import Idea, Status
@@ -106,8 +107,8 @@ def test_an_idea_from_proposal_to_adoption(
     assert serious_violations(page, axe_source) == []
     page.get_by_role("button", name="Publier l'idée").click()
     page.get_by_role("heading", name="Un repair café un samedi par mois").wait_for()
-    assert "Merci, votre idée est publiée." in page.locator(".messages").inner_text()
-    assert "Proposée par Basile" in page.locator(".idea-byline").inner_text()
+    expect(page.locator(".messages")).to_contain_text("Merci, votre idée est publiée.")
+    expect(page.locator(".idea-byline")).to_contain_text("Proposée par Basile")
     assert "basile@example.org" not in page.content()
     idea = Idea.objects.get()
     assert serious_violations(page, axe_source) == []

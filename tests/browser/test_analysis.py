@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from maillage.places.demo import load_demo
 
@@ -72,7 +73,7 @@ def test_an_elected_official_reads_the_page_gets_the_report_and_tries_nasbinals(
     page.wait_for_load_state("networkidle")
     after = key_figure(page)
     assert after.startswith("86,3") and after != before
-    assert "Nasbinals" in page.locator(".scenario-banner").inner_text()
+    expect(page.locator(".scenario-banner")).to_contain_text("Nasbinals")
     assert page.locator(MARKERS).count() == markers_before + 1
     compare = page.locator("table.compare tbody tr").nth(1)  # 10 km
     assert "+1\u202f087" in compare.inner_text()

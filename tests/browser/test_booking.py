@@ -91,7 +91,7 @@ def test_find_book_approve(page, live_server, mende_room, axe_source):
 
     log_in(page, live_server, person)
     page.goto(f"{live_server.url}/reserver/mes-reservations/")
-    assert "Confirmée" in page.locator("tr[data-booking]").inner_text()
+    expect(page.locator("tr[data-booking]")).to_contain_text("Confirmée")
 
 
 @pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])

@@ -8,6 +8,7 @@ import re
 
 import pytest
 from django.test import Client
+from playwright.sync_api import expect
 
 from maillage.accounts.models import User
 from maillage.booking.models import Booking, Resource
@@ -167,6 +168,6 @@ def test_three_days_in_florac_with_a_signup_on_the_way(
     assert first.status == "confirmed"
 
     page.goto(f"{live_server.url}/reserver/lieu/la-genette-verte/?semaine=2026-11-26")
-    assert "à décider" in page.locator("table.week").inner_text()
+    expect(page.locator("table.week")).to_contain_text("à décider")
     assert serious_violations(page, axe_source) == []
     fits(page, viewport, "booking-host-calendar")

@@ -12,6 +12,7 @@ import datetime as dt
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from maillage.accounts.models import User
 from maillage.events import services
@@ -101,7 +102,7 @@ def test_find_register_confirm_and_the_hosts_list(
     page.get_by_label("Distance (km)").fill("15")
     page.get_by_role("button", name="Voir les événements").click()
     cards = page.locator(".card__title")
-    assert cards.all_inner_texts() == ["Café numérique"]
+    expect(cards).to_have_text(["Café numérique"])
     assert serious_violations(page, axe_source) == []
     cards.get_by_role("link", name="Café numérique").click()
 
@@ -109,7 +110,7 @@ def test_find_register_confirm_and_the_hosts_list(
     page.get_by_label("Votre nom").fill("Lou Martin")
     page.get_by_label("Votre e-mail").fill("lou@example.org")
     page.get_by_role("button", name="M'inscrire").click()
-    assert "suivez le lien envoyé à lou@example.org" in page.locator(".messages").inner_text()
+    expect(page.locator(".messages")).to_contain_text("suivez le lien envoyé à lou@example.org")
     assert Registration.objects.get().status == "pending"
     assert serious_violations(page, axe_source) == []
 
@@ -120,7 +121,7 @@ def test_find_register_confirm_and_the_hosts_list(
     assert link.startswith(live_server.url)
     page.goto(link)
     page.get_by_role("button", name="Je confirme mon inscription").click()
-    assert "Votre inscription est confirmée" in page.locator(".messages").inner_text()
+    expect(page.locator(".messages")).to_contain_text("Votre inscription est confirmée")
     assert Registration.objects.get().status == "registered"
     mailbox.deliver()
     assert "Inscription confirmée" in mailbox.to("lou@example.org")[-1]["Subject"]

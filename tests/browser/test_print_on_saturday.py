@@ -43,3 +43,40 @@ def test_a_printer_open_on_saturday_morning(open_page, live_server, lozere, axe_
     assert serious_violations(page, axe_source) == []
     screenshot(page, f"imprimer-samedi-{size}")
     assert errors == []
+
+
+def test_the_last_thing_asked_wins_when_answers_are_slow(open_page, live_server, lozere):
+    """On a slow connection she changes three criteria before the first answer
+    arrives: the list must answer the last one (all three criteria), not an
+    earlier state. htmx's default would drop the third request while the first
+    is in flight; the search form replaces the request in flight instead."""
+    page = open_page(DESKTOP)
+    errors = watch_errors(page)
+    page.goto(live_server.url + "/")
+    wait_for_map(page)
+    held = []
+
+    def hold(route):
+        if route.request.headers.get("hx-request"):
+            held.append(route)
+        else:
+            route.continue_()
+
+    page.route("**/?*", hold)
+    page.get_by_label("Ouvert le…").check()
+    page.fill("#f-open_at", SATURDAY_10)
+    page.get_by_text("Plus de critères").click()
+    page.fill("#f-q", "imprimante")
+    page.press("#f-q", "Enter")
+    page.wait_for_timeout(300)  # let every request the page means to send reach the route
+    page.unroute("**/?*")
+    for route in held:
+        try:
+            route.continue_()
+        except Exception:  # noqa: BLE001 the page aborted that request itself
+            pass
+    cards = page.locator("#results .card")
+    expect(cards).to_have_count(1)
+    expect(cards.first).to_contain_text("L'Atelier")
+    assert "q=imprimante" in page.url and "open_at=" in page.url
+    assert [e for e in errors if "abort" not in e.lower()] == []
