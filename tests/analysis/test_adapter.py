@@ -194,11 +194,63 @@ def test_a_function_s_own_hours_decide_for_that_function(lozere):
     assert len(services.analyse(services.make_query(on=THURSDAY, **ws)).counted) == 1
 
 
-def test_unknown_hours_count_and_are_reported(lozere):
+def test_unknown_hours_are_not_guessed_they_are_listed_with_what_they_would_change(lozere):
+    """The network's one policy: unknown hours are unknown. On a date such a place does
+    not count (the figures are what is known open), is listed, and the analysis says
+    what the figure would be if it were open; without a date it counts."""
     make_place("sans-horaires", "48061", ["fablab"])
-    a = services.analyse(services.make_query(departements=["48"], function="fablab", on=THURSDAY))
-    assert list(a.counted.ids) == ["sans-horaires"]
-    assert a.summary()["unknown_hours"] == ["sans-horaires"]
+    make_place("horaires-illisibles", "48095", ["fablab"], hours="tous les jours sauf pluie")
+    q = dict(departements=["48"], function="fablab")
+    a = services.analyse(services.make_query(on=THURSDAY, **q))
+    assert len(a.counted) == 0
+    s = a.summary()
+    assert s["unknown_hours"] == ["sans-horaires"]
+    assert s["invalid_hours"] == ["horaires-illisibles"]
+    assert "sans-horaires" not in s["closed"]
+    # if both were open: the population within the target of either, computed apart
+    both = services.analyse(services.make_query(**q))
+    assert set(both.counted.ids) == {"sans-horaires", "horaires-illisibles"}
+    within = next(t for t in both.summary()["thresholds"] if t["threshold"] == both.target)
+    assert s["if_unknown_open"] == within["population"] > 0
+    # a place whose hours are known says nothing of the kind
+    make_place("ouvert-jeudi", "48061", ["workspaces"], hours="Th 09:00-12:00")
+    known = services.analyse(services.make_query(on=THURSDAY, departements=["48"],
+                                                 function="workspaces"))  # fmt: skip
+    assert list(known.counted.ids) == ["ouvert-jeudi"]
+    assert known.summary()["if_unknown_open"] is None
+
+
+def test_a_mobile_unit_counts_where_its_dated_stop_events_take_it(lozere):
+    """The tiers-truck's Friday stop in Florac entered as an event (not a weekly stop)
+    counts in Florac on that Friday and not the day before, as the agenda and the
+    commune page show it; the unit's weekly stop counts on its own days."""
+    from maillage.events.services import create_event
+    from maillage.places.hours import PARIS
+
+    truck = make_place(
+        "camion-test", "48095", ["digital-mediation"], type="mobile-unit", is_mobile=True
+    )
+    MobileStop.objects.create(
+        place=truck, commune=Commune.objects.get(code="48104"), opening_hours="Tu 09:00-12:00"
+    )
+    friday = dt.datetime(2026, 11, 27, 10, tzinfo=PARIS)
+    create_event(place=truck, title="Le camion à Florac", start=friday,
+                 end=friday + dt.timedelta(hours=4), functions=[])  # fmt: skip
+    q = dict(departements=["48"], function="digital-mediation", types=["mobile-unit"])
+    on_friday = services.analyse(services.make_query(on=FRIDAY, **q))
+    on_thursday = services.analyse(services.make_query(on=THURSDAY, **q))
+    on_tuesday = services.analyse(services.make_query(on=TUESDAY, **q))
+    # the event without a stop of its own stands at the unit's commune (Mende)
+    assert list(on_friday.counted.ids) == ["camion-test@48095"]
+    assert on_friday.counted.is_stop.all()
+    assert len(on_thursday.counted) == 0
+    assert on_thursday.places.closed == {"camion-test@48104": "horaires",
+                                         "camion-test@48095": "horaires"}  # fmt: skip
+    assert list(on_tuesday.counted.ids) == ["camion-test@48104"]
+    anyday = services.analyse(services.make_query(**q))
+    days = dict(zip(anyday.counted.ids, anyday.counted.facilities.availability, strict=True))
+    assert days["camion-test@48104"].weekdays == frozenset({1})
+    assert days["camion-test@48095"].weekdays == frozenset({4})
 
 
 def test_archived_places_and_other_departements_do_not_count(lozere):

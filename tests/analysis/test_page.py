@@ -130,6 +130,21 @@ def test_time_and_date(client, lozere):
     assert "20\u202fmin" in text and "fermés le 28 novembre 2026" in text
 
 
+def test_a_place_of_unknown_hours_is_said_unknown_on_a_date(client, lozere):
+    from .test_adapter import make_place
+
+    make_place("fablab-sans-horaires", "48061", ["fablab"])
+    r = client.get("/maillage/", {"function": "fablab", "date": "2026-11-26"})
+    assert r.status_code == 200
+    text = text_of(scan(r))
+    assert "1 lieu dont les horaires ne sont pas renseignés ne compte pas ce jour-là" in text
+    found = re.search(r"S'il l'était, ([\d\u202f]+) habitants \(([\d,]+)\u202f%\)", text)
+    assert found and int(found.group(1).replace("\u202f", "")) > 0
+    # without a date, it counts and nothing is said
+    text = text_of(scan(client.get("/maillage/", {"function": "fablab"})))
+    assert "horaires ne sont pas renseignés" not in text
+
+
 @pytest.mark.parametrize(
     "params",
     [

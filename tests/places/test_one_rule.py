@@ -2,8 +2,8 @@
 public holidays, dated closures, functions with their own hours, mobile units with
 stops and stop events, unknown (empty or unreadable) hours. The place page's status,
 the list card at that moment, the API's open_now and open_at, the orientation engine,
-the commune page's and agenda's mobile stops and booking's view of the place all
-answer the same."""
+the commune page's and agenda's mobile stops, booking's view of the place and the
+mesh analysis of that day all answer the same."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from maillage.analysis import adapter
 from maillage.events.services import create_event
 from maillage.journeys import engine
 from maillage.journeys.snapshot import load_places
@@ -139,6 +140,30 @@ def test_every_reader_answers_as_the_one_rule(world, client, frozen_clock):
                     assert state == network.OPEN
                 if not spec["hours"] or network.expression_state(spec["hours"], moment) != "open":
                     assert (state == network.OPEN) == here_now
+            # the mesh analysis of that day: a place counts when the rule opens it at
+            # some moment of the day; unknown is listed, never guessed open or closed
+            day = moment.date()
+            quarters = [
+                dt.datetime.combine(day, dt.time(), PARIS) + dt.timedelta(minutes=15 * q)
+                for q in range(96)
+            ]
+            has_round = spec["mobile"] and (spec["stops"] or spec["events"])
+            for functions in [None] + [[slug] for slug, _own in spec["functions"]]:
+                analysed = adapter.load_places(["48"], functions=functions, on=day)
+                counted = set(analysed.open_now().ids)
+                if functions and not set(functions) & rec.functions:
+                    continue
+                if has_round:
+                    # a unit with a round is where its stops are, that day
+                    visits = display.stop_visits([rec], quarters[0], days=1, commune="48095")
+                    assert bool(counted) == bool(visits)
+                    assert all(analysed.is_stop)
+                    continue
+                states = {network.state_at(rec, q, functions) for q in quarters}
+                assert (counted == {"lieu-genere"}) == (network.OPEN in states)
+                uncertain = {*analysed.unknown_hours, *analysed.invalid_hours}
+                expected = network.OPEN not in states and network.UNKNOWN in states
+                assert (uncertain == {"lieu-genere"}) == expected
         finally:
             place.delete()
             network.reset()

@@ -1,8 +1,8 @@
 """From the database to :mod:`maillage.mesh`: communes and places as plain arrays.
 
-This is the only module of the analysis that reads models. It reads only the
-columns it needs (``values_list``, no model instance, never a commune's
-boundary), a handful of queries whatever the size of the territory.
+This is the only module of the analysis that reads the database: the communes
+by the columns it needs (``values_list``, never a commune's boundary), the
+places from the network's read model, which every page and API reads too.
 
 - **Demand**: each commune is a point at its centroid (computed in Lambert-93
   by the commune importer and stored in WGS84), projected again with
@@ -13,14 +13,20 @@ boundary), a handful of queries whatever the size of the territory.
   boundary in the sources) cannot be placed and is left out (listed in
   :attr:`Territory.without_centroid`).
 - **Places**: the published places whose commune is in the territory, with
-  their functions. A mobile unit counts at its stops (each stop a facility, in
-  its group, the stop's days read from its OSM hours); a mobile unit without
-  stops counts where it stands.
-- **A date** (``on``): a place counts when it is open at some moment of that
-  day by its OSM ``opening_hours`` (seasons, ``PH off``, week numbers...) and
-  no dated closure covers the day; with a function filter, by the hours of the
-  matching functions when they have their own. A stop counts when its own
-  hours open that day. Unknown hours (empty) count as open, and are reported.
+  their functions, read from the network's read model
+  (:func:`maillage.places.network.current`, the same records every page reads).
+  A mobile unit with a round counts at its spots (each weekly stop, and each
+  spot of its dated stop events, a facility in its group; the spot's weekdays
+  read from its hours and visits of the coming year); a mobile unit without a
+  round counts where it stands.
+- **A date** (``on``): a facility counts when the network's one rule says it is
+  open at some moment of that day (:func:`~maillage.places.network.day_state`:
+  seasons, ``PH off``, dated closures, a function's own hours when a function is
+  analysed; a spot by its hours and its dated visits). **Unknown hours are
+  unknown**, as everywhere on the platform: such a facility does not count that
+  day (the figures are what is known to be open) and is listed, and the analysis
+  also gives the coverage if those places were open, so the uncertainty is stated
+  rather than guessed.
 """
 
 from __future__ import annotations
@@ -31,12 +37,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
-from django.db.models import Q
-from django.utils import timezone
 
+from maillage.core import clock
 from maillage.mesh import Availability, DemandPoints, Facilities, project_lonlat
-from maillage.places import hours
-from maillage.places.models import Closure, MobileStop, Place, PlaceFunction, PlaceType
+from maillage.places import hours, network
+from maillage.places.models import PlaceType
 from maillage.territory.models import Commune
 
 #: kind of the facilities that are a mobile unit's stops
@@ -136,9 +141,9 @@ class PlaceSet:
     is_stop: np.ndarray
     #: the day studied, if any, and what its evaluation met
     on: dt.date | None = None
-    #: facilities whose hours are unknown (counted as open on ``on``)
+    #: facilities whose hours are unknown (not counted on ``on``, listed)
     unknown_hours: list[str] = field(default_factory=list)
-    #: facilities whose hours are not valid OSM syntax (counted as open on ``on``)
+    #: facilities whose hours are not valid OSM syntax (unknown too: not counted on ``on``)
     invalid_hours: list[str] = field(default_factory=list)
     #: facilities closed on ``on`` (dated closure, or their hours), and why
     closed: dict[str, str] = field(default_factory=dict)
@@ -217,74 +222,62 @@ def empty_placeset(on: dt.date | None = None) -> PlaceSet:
     return PlaceSet(Facilities.empty(), np.zeros((0, 2)), s, s, s, s, s, np.zeros(0, bool), on=on)
 
 
-def _day_bounds(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
-    start = dt.datetime.combine(day, dt.time(), hours.PARIS)
-    return start, start + dt.timedelta(days=1)
-
-
-class _DayCheck:
-    """Is an OSM expression open at some moment of ``day``? (cached per expression)"""
-
-    def __init__(self, day: dt.date):
-        self.day = day
-        self.start, self.end = _day_bounds(day)
-        self.cache: dict[str, bool | None] = {}
-
-    def __call__(self, expression: str) -> bool | None:
-        """True/False; None when unknown (empty) or invalid (see :meth:`invalid`)."""
-        if not expression:
-            return None
-        if expression not in self.cache:
-            try:
-                self.cache[expression] = hours.is_open_during(expression, self.start, self.end)
-            except hours.InvalidOpeningHours:
-                self.cache[expression] = None
-        return self.cache[expression]
-
-    @staticmethod
-    def invalid(expression: str) -> bool:
-        try:
-            hours.validate(expression)
-        except hours.InvalidOpeningHours:
-            return True
-        return False
-
-
-def stop_weekdays(expression: str, start: dt.date, days: int = 371) -> frozenset[int]:
-    """The weekdays (0 = Monday) on which ``expression`` opens at least once in the
-    ``days`` days from ``start`` (a mobile unit's stop days; all days if unknown)."""
-    if not expression:
-        return frozenset(range(7))
-    a = dt.datetime.combine(start, dt.time(), hours.PARIS)
-    try:
-        found = {
-            s.astimezone(hours.PARIS).weekday()
-            for s, _e in hours.open_intervals(expression, a, a + dt.timedelta(days=days))
+def stop_weekdays(
+    expression: str, start: dt.date, days: int = 371, visits: Iterable = ()
+) -> frozenset[int]:
+    """The weekdays (0 = Monday) on which a mobile unit's spot is visited at least once
+    in the ``days`` days from ``start``: by its weekly ``expression`` and its dated
+    ``visits``. All days when neither says anything (unknown hours, no visit)."""
+    a, _b = network.day_bounds(start)
+    b = a + dt.timedelta(days=days)
+    visits = list(visits)
+    found = {v.start.astimezone(hours.PARIS).weekday() for v in visits if v.end > a and v.start < b}
+    if network.expression_known(expression):
+        found |= {
+            s.astimezone(hours.PARIS).weekday() for s, _e in hours.open_intervals(expression, a, b)
         }
-    except hours.InvalidOpeningHours:
+    elif not visits:
         return frozenset(range(7))
     return frozenset(found)
 
 
-def places_queryset(departements: Sequence[str] | None, types: Iterable[str] = ()):
-    """The published places of the territory: by their commune's département; a place
-    without commune (Paris, Lyon and Marseille's arrondissements are not communes) by
-    the first digits of its postal code."""
-    qs = Place.objects.published()
-    if departements is not None:
-        deps = list(departements)
-        by_postcode = Q()
-        for d in deps:
-            if d.isdigit():
-                by_postcode |= Q(postal_code__startswith=d)
-        where = Q(commune__departement__in=deps)
-        if by_postcode:
-            where |= Q(commune__isnull=True) & by_postcode
-        qs = qs.filter(where)
-    types = list(types)
-    if types:
-        qs = qs.filter(type__in=types)
-    return qs.order_by()
+def _territory_test(departements: Sequence[str] | None):
+    """Whether a commune (or, for a place without commune, a postal code) is in the
+    territory: Paris, Lyon and Marseille's arrondissements are not communes, so such a
+    place is placed by the first digits of its postal code."""
+    if departements is None:
+        return lambda code, postal_code="": True
+    deps = list(departements)
+    codes = set(
+        Commune.objects.filter(departement__in=deps).values_list("code", flat=True).order_by()
+    )
+    prefixes = tuple(d for d in deps if d.isdigit())
+
+    def inside(code: str, postal_code: str = "") -> bool:
+        if code:
+            return code in codes
+        return bool(prefixes) and postal_code.startswith(prefixes)
+
+    return inside
+
+
+def _spots(rec: network.PlaceRec) -> list[tuple[network.Stop | None, network.Visit, list]]:
+    """A mobile unit's spots: each weekly stop with the dated stop events held there,
+    then the spots of its other stop events: (stop or None, where, dated visits)."""
+    dated: dict[object, list[network.Visit]] = defaultdict(list)
+    for v in rec.events:
+        if v.lat is not None and v.lon is not None:
+            key = v.stop_id if v.stop_id is not None else (v.commune, v.spot, v.lat, v.lon)
+            dated[key].append(v)
+    found: list[tuple[network.Stop | None, network.Visit, list]] = []
+    for s in rec.stops:
+        where = network.Visit(
+            dt.datetime.min, dt.datetime.min, s.commune, s.commune_name, s.spot, s.lat, s.lon
+        )
+        found.append((s, where, dated.pop(s.id, [])))
+    for visits in dated.values():
+        found.append((None, visits[0], visits))
+    return found
 
 
 def load_places(
@@ -296,98 +289,20 @@ def load_places(
     exclude_types: Iterable[str] = (),
 ) -> PlaceSet:
     """The published places of the territory offering one of ``functions`` (None: any
-    place) and of one of ``types`` (empty: any type), as facilities.
+    place) and of one of ``types`` (empty: any type), as facilities, read from the
+    network's read model (:mod:`maillage.places.network`).
 
-    Without ``on`` every one counts (a stop's availability still says its weekdays);
-    with ``on``, each facility's availability says whether it counts that day (see the
-    module doc), which :func:`maillage.mesh.coverage` applies with ``on=``."""
+    Without ``on`` every one counts (a spot's availability still says its weekdays);
+    with ``on``, each facility's availability says whether it counts that day, by the
+    network's one rule (:func:`~maillage.places.network.day_state`), which
+    :func:`maillage.mesh.coverage` applies with ``on=``. Unknown hours are unknown: they
+    do not count that day and are listed (see the module doc)."""
     wanted = None if functions is None else set(functions)
-    base = places_queryset(departements, types)
-    exclude_types = list(exclude_types)
-    if exclude_types:
-        base = base.exclude(type__in=exclude_types)
-    rows = list(
-        base.values_list(
-            "id",
-            "slug",
-            "name",
-            "type",
-            "latitude",
-            "longitude",
-            "is_mobile",
-            "opening_hours",
-            "commune_id",
-            "commune__name",
-        )
-    )
-    # mobile units from elsewhere that stop in the territory
-    scope_ids = {r[0] for r in rows}
-    stops_qs = MobileStop.objects.filter(
-        place__status=Place.Status.PUBLISHED, place__is_mobile=True
-    )
-    if departements is not None:
-        stops_qs = stops_qs.filter(commune__departement__in=list(departements))
-    if types:
-        stops_qs = stops_qs.filter(place__type__in=list(types))
-    if exclude_types:
-        stops_qs = stops_qs.exclude(place__type__in=exclude_types)
-    stop_rows = list(
-        stops_qs.order_by("place_id", "commune_id", "id").values_list(
-            "id",
-            "place_id",
-            "commune_id",
-            "commune__name",
-            "latitude",
-            "longitude",
-            "commune__centroid_lat",
-            "commune__centroid_lon",
-            "opening_hours",
-            "spot",
-        )
-    )
-    outside = {r[1] for r in stop_rows} - scope_ids
-    if outside:
-        rows += list(
-            Place.objects.filter(pk__in=sorted(outside)).values_list(
-                "id",
-                "slug",
-                "name",
-                "type",
-                "latitude",
-                "longitude",
-                "is_mobile",
-                "opening_hours",
-                "commune_id",
-                "commune__name",
-            )
-        )
-    in_scope = Q(place_id__in=base.values("id"))
-    if outside:
-        in_scope |= Q(place_id__in=sorted(outside))
-    # mobile units with stops anywhere count at their stops only (in the territory)
-    with_stops = set(
-        MobileStop.objects.filter(in_scope, place__is_mobile=True)
-        .values_list("place_id", flat=True)
-        .distinct()
-    )
-    # functions (and their own hours) per place
-    pf_qs = PlaceFunction.objects.filter(in_scope)
-    funcs: dict[int, set[str]] = defaultdict(set)
-    own_hours: dict[int, list[str]] = defaultdict(list)
-    for place_id, slug, expr in pf_qs.values_list("place_id", "function__slug", "opening_hours"):
-        funcs[place_id].add(slug)
-        if wanted is not None and slug in wanted:
-            own_hours[place_id].append(expr)
-    closed_ids: dict[int, str] = {}
-    if on is not None:
-        cq = Closure.objects.filter(in_scope, start_date__lte=on, end_date__gte=on)
-        for place_id, reason in cq.values_list("place_id", "reason"):
-            closed_ids[place_id] = reason or "fermeture"
-
-    check = _DayCheck(on) if on is not None else None
-    stops_of: dict[int, list[tuple]] = defaultdict(list)
-    for r in stop_rows:
-        stops_of[r[1]].append(r)
+    types = set(types)
+    exclude = set(exclude_types)
+    inside = _territory_test(departements)
+    today = clock.today()
+    horizon = network.day_bounds(today)[0], network.day_bounds(today + dt.timedelta(days=371))[0]
 
     ids: list[str] = []
     names: list[str] = []
@@ -409,77 +324,110 @@ def load_places(
     closed_all = Availability(dates=frozenset())
     open_on = Availability(dates=frozenset({on})) if on is not None else None
 
-    def day_availability(fid: str, place_id: int, expressions: list[str]) -> Availability | None:
-        if on is None or check is None:
+    def on_day(fid: str, rec: network.PlaceRec, state: str, expressions) -> Availability | None:
+        if on is None:
             return None
-        if place_id in closed_ids:
-            closed[fid] = closed_ids[place_id]
-            return closed_all
-        states = [check(e) for e in expressions]
-        if any(s is True for s in states):
+        if state == network.OPEN:
             return open_on
-        if all(s is False for s in states):
-            closed[fid] = "horaires"
+        if state == network.CLOSED:
+            closure = rec.closure_on(on)
+            closed[fid] = (closure.reason or "fermeture") if closure is not None else "horaires"
             return closed_all
-        # unknown or invalid hours (and none open): counted as open, reported
-        if any(e and _DayCheck.invalid(e) for e in expressions):
-            invalid.append(fid)
-        else:
-            unknown.append(fid)
-        return open_on
+        # unknown: neither open nor closed is guessed; it does not count, and is listed
+        invalid_hours = any(e and not network.expression_known(e) for e in expressions)
+        (invalid if invalid_hours else unknown).append(fid)
+        return closed_all
 
-    for pid, slug, name, ptype, plat, plon, mobile, expr, ccode, cname in sorted(
-        rows, key=lambda r: r[1]
-    ):
-        fs = frozenset(funcs.get(pid, ()))
+    def add(fid, name, rec, la, lo, fs, kind, group, availability, code, cname, stop):
+        ids.append(fid)
+        names.append(name)
+        lat.append(la)
+        lon.append(lo)
+        fsets.append(fs)
+        kinds.append(kind)
+        groups.append(group)
+        avail.append(availability)
+        slugs.append(rec.slug)
+        pnames.append(rec.name)
+        ptypes.append(rec.type)
+        ccodes.append(code)
+        cnames.append(cname)
+        is_stop.append(stop)
+
+    records = sorted(network.current(), key=lambda r: r.slug)
+    for rec in records:
+        if (types and rec.type not in types) or rec.type in exclude:
+            continue
+        fs = rec.functions
         if wanted is not None and not (fs & wanted):
             continue
-        if mobile and pid in with_stops:
-            stops = stops_of.get(pid, [])
+        if rec.is_mobile and (rec.stops or rec.events):
+            # a mobile unit with a round counts at its spots in the territory, only
             seen: dict[str, int] = {}
-            for _sid, _p, scode, sname, slat, slon, clat, clon, sexpr, spot in stops:
-                if slat is None or slon is None:
-                    slat, slon = clat, clon
-                if slat is None or slon is None:
+            for stop, where, visits in _spots(rec):
+                if where.lat is None or where.lon is None or not inside(where.commune):
                     continue
-                n = seen[scode] = seen.get(scode, 0) + 1
-                fid = f"{slug}@{scode}" + (f"-{n}" if n > 1 else "")
-                ids.append(fid)
-                names.append(f"{name} — {sname}" + (f" ({spot})" if spot else ""))
-                lat.append(slat)
-                lon.append(slon)
-                fsets.append(fs)
-                kinds.append(STOP_KIND)
-                groups.append(slug)
+                upcoming = [v for v in visits if v.end > horizon[0] and v.start < horizon[1]]
+                hours_of = stop.hours if stop is not None else ""
+                if (
+                    stop is None
+                    and not upcoming
+                    and not (
+                        on is not None and any(v.start.date() <= on <= v.end.date() for v in visits)
+                    )
+                ):
+                    continue  # a spot visited only in the past is not part of the round
+                n = seen[where.commune] = seen.get(where.commune, 0) + 1
+                fid = f"{rec.slug}@{where.commune}" + (f"-{n}" if n > 1 else "")
                 if on is None:
-                    days = stop_weekdays(sexpr, timezone.localdate())
-                    avail.append(Availability(weekdays=days))
+                    availability = Availability(
+                        weekdays=stop_weekdays(hours_of, today, visits=upcoming)
+                    )
                 else:
-                    avail.append(day_availability(fid, pid, [sexpr]))
-                slugs.append(slug)
-                pnames.append(name)
-                ptypes.append(ptype)
-                ccodes.append(scode)
-                cnames.append(sname)
-                is_stop.append(True)
+                    state = network.spot_day_state(rec, hours_of, visits, on)
+                    availability = on_day(fid, rec, state, [hours_of])
+                add(
+                    fid,
+                    f"{rec.name} — {where.commune_name}"
+                    + (f" ({where.spot})" if where.spot else ""),
+                    rec,
+                    where.lat,
+                    where.lon,
+                    fs,
+                    STOP_KIND,
+                    rec.slug,
+                    availability,
+                    where.commune,
+                    where.commune_name,
+                    True,
+                )
             continue
-        if plat is None or plon is None or pid not in scope_ids:
+        if rec.lat is None or rec.lon is None or not inside(rec.commune, rec.postal_code):
             continue
-        ids.append(slug)
-        names.append(name)
-        lat.append(plat)
-        lon.append(plon)
-        fsets.append(fs)
-        kinds.append(ptype)
-        groups.append("")
-        exprs = [e or expr for e in own_hours.get(pid, [])] if wanted is not None else [expr]
-        avail.append(day_availability(slug, pid, exprs or [expr]))
-        slugs.append(slug)
-        pnames.append(name)
-        ptypes.append(ptype)
-        ccodes.append(ccode or "")
-        cnames.append(cname or "")
-        is_stop.append(False)
+        matching = sorted(fs & wanted) if wanted is not None else None
+        availability = None
+        if on is not None:
+            state = network.day_state(rec, on, functions=matching)
+            expressions = (
+                [o.hours or rec.hours for o in rec.offers_for(matching)]
+                if matching
+                else [rec.hours]
+            )
+            availability = on_day(rec.slug, rec, state, expressions)
+        add(
+            rec.slug,
+            rec.name,
+            rec,
+            rec.lat,
+            rec.lon,
+            fs,
+            rec.type,
+            "",
+            availability,
+            rec.commune,
+            rec.commune_name,
+            False,
+        )
 
     if not ids:
         return empty_placeset(on)
@@ -579,7 +527,6 @@ __all__ = [
     "load_places",
     "load_territory",
     "new_sites_at_communes",
-    "places_queryset",
     "stop_weekdays",
     "type_candidates",
 ]

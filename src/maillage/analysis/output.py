@@ -94,11 +94,19 @@ def coverage_header(a: Analysis) -> list[str]:
     ]
     if q.on and s["closed"]:
         lines.append(f"Fermés ce jour-là (ne comptent pas) : {fr_int(len(s['closed']))}.")
-    if s["unknown_hours"]:
+    uncertain = [*s["unknown_hours"], *s["invalid_hours"]]
+    if uncertain:
         lines.append(
-            f"Horaires inconnus, comptés comme ouverts : {', '.join(s['unknown_hours'][:10])}"
-            + (" …" if len(s["unknown_hours"]) > 10 else "")
+            "Horaires non renseignés, ne comptent pas ce jour-là : "
+            + ", ".join(uncertain[:10])
+            + (" …" if len(uncertain) > 10 else "")
+            + "."
         )
+        if s["if_unknown_open"] is not None:
+            lines.append(
+                f"S'ils étaient ouverts : {fr_int(s['if_unknown_open'])} habitants "
+                f"à moins de {fr_threshold(a.target, a.unit)}."
+            )
     if s["communes_without_centroid"]:
         lines.append(
             f"Communes sans contour, laissées de côté : {fr_int(len(s['communes_without_centroid']))}."

@@ -56,6 +56,11 @@ class CoverageSummarySerializer(serializers.Serializer):
     )
     unknown_hours = serializers.ListField(child=serializers.CharField())
     invalid_hours = serializers.ListField(child=serializers.CharField())
+    if_unknown_open = serializers.FloatField(
+        allow_null=True,
+        help_text="À une date, avec des lieux aux horaires non renseignés (qui ne comptent "
+        "pas) : la population à moins du seuil cible s'ils étaient ouverts ; sinon null.",
+    )
     communes_without_population = serializers.ListField(child=serializers.CharField())
     communes_without_centroid = serializers.ListField(child=serializers.CharField())
     unit = serializers.CharField()

@@ -168,6 +168,9 @@ class Analysis:
     counted: PlaceSet
     result: CoverageResult
     seconds: dict[str, float] = field(default_factory=dict)
+    #: on a date with places of unknown hours: the population within the target if
+    #: they were open too (the figures count only places known to be open)
+    if_unknown_open: float | None = None
 
     @property
     def unit(self) -> str:
@@ -208,6 +211,7 @@ class Analysis:
             "closed": dict(self.places.closed),
             "unknown_hours": list(self.places.unknown_hours),
             "invalid_hours": list(self.places.invalid_hours),
+            "if_unknown_open": self.if_unknown_open,
             "communes_without_population": list(self.territory.without_population),
             "communes_without_centroid": [c for c, _n, _p in self.territory.without_centroid],
             "unit": r.unit,
@@ -383,6 +387,17 @@ def analyse(
         target=query.target_threshold,
         counts=counts,
     )
+    if_unknown_open = None
+    uncertain = [*places.unknown_hours, *places.invalid_hours]
+    if query.on is not None and uncertain:
+        # unknown is not guessed open: state what the figure would be if it were
+        maybe = places.take(places.facilities.open_mask(query.on) | np.isin(places.ids, uncertain))
+        target = query.target_threshold
+        if_unknown_open = float(
+            mesh.coverage(
+                terr.demand, maybe.facilities, query.model, (target,), target=target, counts=False
+            ).covered_weight[target]
+        )
     t3 = time.perf_counter()
     return Analysis(
         query,
@@ -391,6 +406,7 @@ def analyse(
         counted,
         result,
         {"communes": t1 - t0, "places": t2 - t1, "coverage": t3 - t2},
+        if_unknown_open,
     )
 
 

@@ -129,7 +129,11 @@ def _summary_context(a: services.Analysis) -> dict:
         "places": _fmt_int(s["places"]),
         "places_read": _fmt_int(s["places_read"]),
         "closed": len(s["closed"]),
-        "unknown_hours": len(s["unknown_hours"]),
+        "unknown_hours": len(s["unknown_hours"]) + len(s["invalid_hours"]),
+        "if_unknown_open": None if s["if_unknown_open"] is None else _fmt_int(s["if_unknown_open"]),
+        "if_unknown_open_share": None
+        if s["if_unknown_open"] is None or not s["population"]
+        else _fmt_pct(s["if_unknown_open"] / s["population"]),
         "underserved": _fmt_int(s["underserved"]),
         "underserved_population": _fmt_int(s["underserved_population"]),
         "rows": [

@@ -180,7 +180,12 @@ class _Run:
         if value is not None:
             self.value = max(self.value, float(value))
         if bound is not None:
-            self.bound = min(self.bound, float(bound))
+            bound = float(bound)
+            # A bound within rounding of the best value IS that value (a float sum can
+            # leave it an ulp below): snapped, so the last report equals the result's.
+            if bound <= self.value + 1e-9 * max(1.0, abs(self.value)):
+                bound = self.value
+            self.bound = min(self.bound, bound)
         if self.on_progress is not None:
             self.on_progress(
                 SolverProgress(
@@ -895,7 +900,7 @@ def solve_instance(
 
     def done(*out: Any) -> tuple[list[int], float, float, bool, str, dict[str, Any]]:
         stats["time_limit_hit"] = run.time_limit_hit
-        run.report("done", 1.0, out[1], out[2])
+        run.report("done", 1.0, out[1], out[1] if out[3] else out[2])
         return out  # type: ignore[return-value]
 
     if plain:

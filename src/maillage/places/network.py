@@ -350,6 +350,61 @@ def visits(rec: PlaceRec, start: dt.datetime, end: dt.datetime) -> list[Visit]:
     return found
 
 
+def expression_known(expression: str) -> bool:
+    """Whether an expression says something: not empty and parsed (else its state is
+    UNKNOWN, as in :func:`expression_state`)."""
+    if not expression:
+        return False
+    try:
+        hours._parsed(expression)
+    except Exception:  # InvalidOpeningHours and whatever the parser raises
+        return False
+    return True
+
+
+def day_bounds(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    """A day in the territory's time zone, midnight to midnight."""
+    start = dt.datetime.combine(day, dt.time(), hours.PARIS)
+    return start, dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), hours.PARIS)
+
+
+def day_state(rec: PlaceRec, day: dt.date, functions: Collection[str] | None = None) -> str:
+    """THE rule over a whole day (for the analysis of a date): OPEN when the place (or
+    one of ``functions`` within it) is open at some moment of ``day`` by
+    :func:`state_at`'s rule; CLOSED when it is known closed all day; else UNKNOWN."""
+    if rec.closure_on(day) is not None:
+        return CLOSED
+    if functions:
+        matching = rec.offers_for(functions)
+        if not matching:
+            return CLOSED
+        expressions = {o.hours or rec.hours for o in matching}
+    else:
+        expressions = {rec.hours}
+    if intervals(rec, *day_bounds(day), functions=functions):
+        return OPEN
+    state = _combine(CLOSED if expression_known(e) else UNKNOWN for e in expressions)
+    if rec.is_mobile and state == UNKNOWN:
+        # as state_at: a unit with a known round is closed when no stop is open
+        if rec.events or any(expression_known(s.hours) for s in rec.stops):
+            return CLOSED
+    return state
+
+
+def spot_day_state(rec: PlaceRec, spot_hours: str, spot_visits, day: dt.date) -> str:
+    """The rule for one spot of a mobile unit over ``day``: OPEN when its weekly hours
+    or one of its dated visits (``spot_visits``) open that day, the unit's closures
+    cut out; CLOSED when its hours are known or it has dated visits; else UNKNOWN."""
+    if rec.closure_on(day) is not None:
+        return CLOSED
+    start, end = day_bounds(day)
+    if any(v.end > start and v.start < end for v in spot_visits):
+        return OPEN
+    if _expression_intervals(spot_hours, start, end, ()):
+        return OPEN
+    return CLOSED if expression_known(spot_hours) or spot_visits else UNKNOWN
+
+
 def next_opening(rec: PlaceRec, moment: dt.datetime, functions=None, horizon_days: int = 366):
     moment = hours._aware(moment)
     found = intervals(rec, moment, moment + dt.timedelta(days=horizon_days), functions)
