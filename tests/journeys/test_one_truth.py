@@ -1,7 +1,7 @@
 """The demo's contradictions, each asked of every reader of the network: the place
 page, the list card, the API, the orientation engine, the commune page and
-booking's view of the place answer the same (they all read the one read model,
-maillage.places.network)."""
+booking's view of the place and the mesh analysis answer the same (they all read the
+one read model, maillage.places.network)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import datetime as dt
 import html
 import re
 
+from maillage.analysis import adapter
 from maillage.booking.demo import load_demo_booking
 from maillage.booking.models import Resource
 from maillage.events.demo import load_demo_events
@@ -87,6 +88,15 @@ def test_the_tiers_truck_stops_in_florac_on_friday_everywhere(client, demo, froz
     card = text(client.get("/", {"quand": "le", "open_at": "2026-12-11T10:00",
                                  "dans_commune": "48061", "ou": "Florac"}))  # fmt: skip
     assert "Le tiers-truck" in card
+
+    # the analysis of that Friday counts the truck in Florac, not of the Thursday
+    def truck_spots(day):
+        counted = adapter.load_places(["48"], types=["mobile-unit"], on=day).open_now()
+        return {str(c) for i, c in zip(counted.ids, counted.commune_codes, strict=True)
+                if str(i).startswith("tiers-truck@")}  # fmt: skip
+
+    assert "48061" in truck_spots(FRIDAY_11_DEC.date())
+    assert "48061" not in truck_spots(dt.date(2026, 12, 10))
 
 
 def test_a_mobile_unit_without_hours_is_open_where_it_stops_on_its_page_and_in_the_api(
