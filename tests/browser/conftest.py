@@ -153,9 +153,24 @@ def axe_source() -> str:
     return (Path(axe_playwright_python.__file__).parent / "axe.min.js").read_text()
 
 
+FINISH_ANIMATIONS = """() => Promise.all(document.getAnimations()
+  .filter(a => { const t = a.effect && a.effect.getComputedTiming(); return t && isFinite(t.endTime); })
+  .map(a => a.finished.catch(() => null)))"""
+
+
+def settle(page) -> None:
+    """Wait until what moves has stopped: a map panning or zooming (Leaflet animates
+    them in script, marking the pane with a class) and finite CSS transitions and
+    animations (a popup fading in). Screenshots and axe then see the final page."""
+    page.wait_for_function("() => !document.querySelector('.leaflet-pan-anim, .leaflet-zoom-anim')")
+    page.evaluate(FINISH_ANIMATIONS)
+
+
 def serious_violations(page, axe_source) -> list[dict]:
     """axe-core's serious and critical violations on the page (injected by evaluate:
-    the CSP blocks added script tags)."""
+    the CSP blocks added script tags). Finite animations and transitions finish first:
+    a popup fading in is measured at its final colours, not half transparent."""
+    settle(page)
     page.evaluate(axe_source)
     result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
     return [
@@ -173,6 +188,7 @@ def serious_violations(page, axe_source) -> list[dict]:
 def screenshot(page, name: str) -> Path:
     """The first screen as a person sees it (``NAME-ecran.png``), then the whole page."""
     SHOTS.mkdir(parents=True, exist_ok=True)
+    settle(page)
     page.screenshot(path=str(SHOTS / f"{name}-ecran.png"))
     path = SHOTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import DESKTOP, PHONE, serious_violations, watch_errors
+from .conftest import DESKTOP, PHONE, serious_violations, settle, watch_errors
 
 pytestmark = pytest.mark.browser
 
@@ -125,8 +125,25 @@ def shot(page, name: str, selector: str = "#map") -> Path:
     """The map as a person sees it (scrolled into view)."""
     SHOTS.mkdir(parents=True, exist_ok=True)
     path = SHOTS / f"{name}.png"
+    settle(page)
     page.locator(selector).screenshot(path=str(path))
     return path
+
+
+def popup_placement(page, selector: str) -> dict:
+    """Where the open popup of the map ``selector`` sits: wholly inside the map, and
+    whether it runs under the zoom buttons or the attribution."""
+    return page.evaluate(
+        """(sel) => {
+          const box = (q) => document.querySelector(q).getBoundingClientRect();
+          const p = box(sel + " .leaflet-popup-content-wrapper"), m = box(sel);
+          const apart = (z) => p.right <= z.left || z.right <= p.left || p.bottom <= z.top || z.bottom <= p.top;
+          const inside = p.left >= m.left && p.right <= m.right && p.top >= m.top && p.bottom <= m.bottom;
+          const controls = [".leaflet-control-zoom", ".leaflet-control-attribution"];
+          return {inside: inside, under_buttons: !controls.every((c) => apart(box(sel + " " + c)))};
+        }""",
+        selector,
+    )
 
 
 def zoom_map_to(page, lat: float, lon: float, zoom: int, selector="#map"):
@@ -355,6 +372,9 @@ def test_the_booking_results_map_uses_the_base_map(
     expect(popup).to_contain_text("2 ressources à cette adresse")
     expect(popup.get_by_role("link", name=re.compile("Salle visio"))).to_be_visible()
     expect(popup.get_by_role("link", name=re.compile("Bureau partagé"))).to_be_visible()
+    settle(page)
+    # the whole popup inside the map, clear of the zoom buttons
+    assert popup_placement(page, "#booking-map") == {"inside": True, "under_buttons": False}
     shot(page, f"carte-reservation-{viewport['width']}", "#booking-map")
     assert page.evaluate(WIDER_THAN_VIEWPORT) == []
     assert serious_violations(page, axe_source) == []

@@ -145,6 +145,13 @@
     map.on("popupopen", function (e) {
       var close = e.popup.getElement().querySelector(".leaflet-popup-close-button");
       if (close) { close.setAttribute("aria-label", "Fermer"); close.title = "Fermer"; }
+      // A popup fits the map and keeps clear of the zoom buttons (top left): on a
+      // phone's narrow map the buttons covered its first line. Leaflet lays it out
+      // and pans the map again with these options.
+      e.popup.options.maxWidth = Math.max(160, Math.min(300, map.getSize().x - 110));
+      e.popup.options.autoPanPaddingTopLeft = L.point(52, 12);
+      e.popup.options.autoPanPaddingBottomRight = L.point(12, 24); // the attribution
+      e.popup.update();
     });
   }
 
