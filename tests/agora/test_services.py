@@ -77,7 +77,7 @@ def test_the_life_cycle_tells_every_follower(idea, host, members, breakfast, mai
     message = mailbox.only(to="gerard@example.org")
     assert "En discussion" in message["Subject"]
     body = mailbox.body(message)
-    assert "Petit-déjeuner débat" in body and "mercredi 2 décembre 2026 à 08:30" in body
+    assert "Petit-déjeuner débat" in body and "mercredi 2 décembre 2026 à 8\u00a0h\u00a030" in body
     assert f"http://testserver/agora/idees/{idea.pk}/" in mailbox.links(message)
 
     mailbox.clear()

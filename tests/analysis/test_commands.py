@@ -103,7 +103,9 @@ def test_coverage_on_a_date_and_in_minutes(lozere):
         "coverage", "--dept", "48", "--type", "france-services", "--date", "2026-11-26",
         "--travel", "mountain", "--threshold", "20min", "--threshold", "30min",
     )  # fmt: skip
-    assert "ouverts le 26/11/2026" in text and "Fermés ce jour-là (ne comptent pas) : 1." in text
+    assert (
+        "ouverts le 26 novembre 2026" in text and "Fermés ce jour-là (ne comptent pas) : 1." in text
+    )
     assert set(figures(text)) == {"20", "30"}
     assert "temps estimé, montagne" in text
 

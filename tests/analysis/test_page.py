@@ -175,3 +175,9 @@ def test_the_nav_item_for_the_site_header(rf, lozere):
     html = render_to_string("analysis/_nav.html", {"request": request})
     assert 'href="/maillage/"' in html and 'aria-current="page"' in html
     assert "Maillage du territoire" in html and "<svg" in html
+
+
+def test_the_date_is_written_the_french_way(client, lozere):
+    r = client.get("/maillage/", {"date": "2026-12-01"})
+    assert r.status_code == 200
+    assert "fermés le 1er décembre 2026" in text_of(scan(r))

@@ -3,12 +3,16 @@ pdftotext) and renders to PNG pages (pdftoppm)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
 import subprocess
 
 import pytest
 from django.core.management import call_command
+
+from maillage.analysis import report, services
+from maillage.core.french import PARIS
 
 pytestmark = pytest.mark.tools("pdftotext", "pdftoppm")
 
@@ -55,3 +59,12 @@ def test_report_bad_out(lozere, tmp_path):
 
     with pytest.raises(CommandError, match="pdf"):
         call_command("report", "--out", str(tmp_path / "x.docx"), stdout=io.StringIO())
+
+
+def test_the_report_writes_its_dates_the_french_way(lozere, frozen_clock):
+    frozen_clock.move_to(dt.datetime(2027, 4, 1, 9, 0, tzinfo=PARIS))
+    query = services.make_query(departements=["48"], on="2026-12-01")
+    html = re.sub(r"\s+", " ", report.build_report(query, add=0).html)
+    assert "lieux ouverts le mardi 1er décembre 2026" in html
+    assert "· 1er avril 2027</span>" in html  # the note's heading
+    assert "Maillage, logiciel libre, le 1er avril 2027." in html

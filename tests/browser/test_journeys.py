@@ -12,7 +12,7 @@ from django.utils import timezone
 from maillage.journeys.demo import load_demo_journeys
 from maillage.places.demo import load_demo
 
-from .conftest import PHONE, screenshot, serious_violations, watch_errors
+from .conftest import DESKTOP, PHONE, screenshot, serious_violations, watch_errors
 
 pytestmark = pytest.mark.browser
 
@@ -62,4 +62,36 @@ def test_marie_louise_finds_her_way_on_a_phone(open_page, live_server, demo, axe
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     assert serious_violations(page, axe_source) == []
     screenshot(page, "trouver-mon-lieu-marie-louise")
+    assert errors == []
+
+
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["390", "1280"])
+def test_a_mende_resident_says_imprimer_and_is_sent_where_she_can_print(
+    open_page, live_server, demo, axe_source, viewport
+):
+    page = open_page(viewport)
+    errors = watch_errors(page)
+    page.goto(f"{live_server.url}/trouver-mon-lieu/")
+    page.get_by_label("Ou dites-le avec vos mots").fill("imprimer un document")
+    page.get_by_role("button", name="Continuer").click()
+    page.get_by_text("Question 2 sur 4").wait_for()
+    page.get_by_label("Le nom de votre commune ou son code postal").fill("Mende")
+    page.get_by_role("button", name="Continuer").click()
+    page.get_by_text("Question 3 sur 4").wait_for()
+    page.get_by_label(re.compile("Vous avez une voiture")).check()
+    page.get_by_role("button", name="Continuer").click()
+    page.get_by_text("Question 4 sur 4").wait_for()
+    page.get_by_label(re.compile("Samedi")).check()
+    page.get_by_label("Le matin").check()
+    page.get_by_role("button", name="Voir votre parcours").click()
+
+    page.get_by_role("heading", name="Votre parcours").wait_for()
+    header = page.locator(".page-header").inner_text()
+    assert "Un ordinateur, une imprimante ou une connexion internet" in header
+    assert "« imprimer un document »" in header
+    first = page.locator(".journey-step--first").first
+    assert "Ouvert quand vous êtes libre" in first.inner_text()
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    assert serious_violations(page, axe_source) == []
+    screenshot(page, f"trouver-mon-lieu-imprimer-{viewport['width']}")
     assert errors == []

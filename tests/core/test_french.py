@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
+from pathlib import Path
 
 import pytest
 from django.template import Context, Template
@@ -96,3 +98,22 @@ def test_the_filters_are_builtin_and_say_the_same():
         "2 lieux",
         "",
     ]
+
+
+#: what Django's ``date`` filter may still write: machine-readable values
+#: (``<time datetime>``, ``<input type="month">``), never text a person reads
+MACHINE_FORMATS = {"c", "Y-m-d", "Y-m"}
+
+
+def test_no_template_writes_a_date_for_people_with_django_s_date_filter():
+    """Templates write days and hours through the fr_* filters, so a person reads « 1er avril,
+    10 h – 12 h » everywhere (Django's |date writes « 1 avril » and « 10:00 »)."""
+    src = Path(french.__file__).parents[1]
+    found = []
+    for path in sorted(src.rglob("templates/**/*")):
+        if path.suffix not in {".html", ".txt"}:
+            continue
+        for m in re.finditer(r"\|(date|time)\b(?::([\"'])(.*?)\2)?", path.read_text()):
+            if m.group(1) == "time" or m.group(3) not in MACHINE_FORMATS:
+                found.append(f"{path.relative_to(src)}: {m.group(0)}")
+    assert found == []

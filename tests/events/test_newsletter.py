@@ -68,7 +68,7 @@ def test_sent_twice_sends_nothing_the_second_time(workshop, mailbox, client):
     message = mailbox.only(to="lou@example.org")
     assert "Cette semaine" in message["Subject"]
     body = mailbox.body(message)
-    assert "Atelier réparation" in body and "mercredi 9 décembre, 14:00" in body
+    assert "Atelier réparation" in body and "mercredi 9 décembre à 14\u00a0h" in body
     unsubscribe = message["List-Unsubscribe"].strip().strip("<>")
     assert unsubscribe.startswith("http://testserver/agenda/lettre/")
     assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"

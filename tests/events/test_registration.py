@@ -196,3 +196,34 @@ def test_event_at_a_mobile_stop(truck):
     assert event.latitude == pytest.approx(44.3251)
     assert "Place de la mairie" in event.location_label
     assert Event.objects.published().count() == 1
+
+
+def test_the_mails_say_the_date_the_french_way(atelier, mailbox):
+    """« mardi 1er décembre 2026 à 10 h 30 », and no hour for an all-day event."""
+    start = paris(2026, 12, 1, 10, 30)
+    timed = services.create_event(
+        place=atelier,
+        title="Café numérique",
+        start=start,
+        end=start + dt.timedelta(hours=2),
+        registration_required=True,
+    )
+    all_day = services.create_event(
+        place=atelier,
+        title="Journée portes ouvertes",
+        start=paris(2026, 12, 1, 0, 0),
+        end=paris(2026, 12, 2, 0, 0),
+        all_day=True,
+        registration_required=True,
+    )
+    services.register(occurrence_of(timed), user=make_user("ana"), now=NOW)
+    services.register(occurrence_of(all_day), user=make_user("ben"), now=NOW)
+    mailbox.deliver()
+    assert "mardi 1er décembre 2026 à 10\u00a0h\u00a030" in mailbox.body(
+        mailbox.only(to="ana@example.org")
+    )
+    assert (
+        str(occurrence_of(timed)) == "Café numérique · mardi 1er décembre 2026 à 10\u00a0h\u00a030"
+    )
+    body = mailbox.body(mailbox.only(to="ben@example.org"))
+    assert " : mardi 1er décembre 2026." in body and "0\u00a0h" not in body

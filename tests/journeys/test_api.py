@@ -77,7 +77,7 @@ def test_in_the_openapi_schema(client, demo):
     assert response.status_code == 200
     operation = response.json()["paths"]["/api/orientation/"]["get"]
     names = {p["name"] for p in operation["parameters"]}
-    assert {"needs", "commune", "near", "mobility", "free_at", "age_group"} <= names
+    assert {"needs", "words", "commune", "near", "mobility", "free_at", "age_group"} <= names
     assert "400" in operation["responses"]
 
 

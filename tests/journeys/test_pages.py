@@ -3,9 +3,12 @@ the network, nothing private shown to the wrong person."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from maillage.accounts.models import User
+from maillage.core.french import PARIS
 from maillage.journeys import services
 from maillage.journeys.models import HelpProfile, Referral
 from maillage.places.models import Place
@@ -143,3 +146,19 @@ def test_a_message_too_long_is_refused_not_cut(client, two_helpers):
         "/trouver-mon-lieu/entraide/", {"action": "save", "bio": "y" * 301, "opted_in": "on"}
     )
     assert "au plus 300" in page.content.decode()
+
+
+def test_referrals_are_dated_the_french_way(client, places, frozen_clock):
+    atelier, cio = places
+    murielle, conseillere = user("murielle"), user("conseillere")
+    atelier.hosts.add(murielle)
+    cio.hosts.add(conseillere)
+    frozen_clock.move_to(dt.datetime(2026, 12, 1, 10, 0, tzinfo=PARIS))
+    services.send_referral(atelier, cio, "admin-help", by=murielle, consent=True)
+    for person, line in (
+        (murielle, "<li>1er décembre 2026 · "),
+        (conseillere, "· 1er décembre 2026</p>"),
+    ):
+        client.force_login(person)  # one sent it, the other received it
+        page = client.get("/trouver-mon-lieu/orientations/").content.decode()
+        assert line in page and "1 décembre" not in page

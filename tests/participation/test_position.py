@@ -18,6 +18,9 @@ from maillage.places.search import search_places
 from maillage.territory.importers import import_communes
 from maillage.territory.models import Commune
 
+from .fixtures import make_user
+from .test_host_editing import form_data
+
 PONT = "48116"  # Pont de Montvert - Sud Mont Lozère
 IN_PONT = (44.3666, 3.7447)  # the village, inside the commune
 IN_FLORAC = (44.3244, 3.5931)
@@ -207,3 +210,89 @@ def test_the_host_form_reads_simple_hours_back_and_keeps_others_raw(lozere):
     form = PlaceEditForm(instance=place)
     assert form.hours_mode == "raw"
     assert form["opening_hours"].value() == "Tu-Sa 17:00-01:00"
+
+
+# --- the host's form: the same map --------------------------------------------------------
+
+
+@pytest.fixture
+def hosted_cafe(lozere, client):
+    """A café at its commune's centre (approximate), its host logged in."""
+    place = Place.objects.create(name="Café de la Tarn", slug="cafe-tarn", type="cafe")
+    place.commune = lozere
+    place.set_position(None, None)
+    place.save()
+    user = make_user("lea")
+    place.hosts.add(user)
+    client.force_login(user)
+    return place
+
+
+def host_post(client, place, **changes):
+    url = reverse("participation:edit_place", args=[place.slug])
+    return client.post(url, form_data(client, place, **changes))
+
+
+def test_the_host_form_has_the_proposal_s_map_framing_the_commune(client, hosted_cafe):
+    response = client.get(reverse("participation:edit_place", args=[hosted_cafe.slug]))
+    html = response.content.decode()
+    assert html.count("data-position-map") == 1
+    assert 'data-commune-input="id_commune"' in html
+    assert 'data-lat-input="id_latitude" data-lon-input="id_longitude"' in html
+    assert 'id="position-communes"' in html and "participation/position-map.js" in html
+    # an approximate position is no point given: the fields are empty, the map says so
+    form = response.context["form"]
+    assert form["latitude"].value() is None and form["longitude"].value() is None
+
+
+def test_the_host_places_the_cafe_on_the_map(client, hosted_cafe):
+    response = host_post(client, hosted_cafe, latitude=str(IN_PONT[0]), longitude=str(IN_PONT[1]))
+    assert response.status_code == 302, response.context["form"].errors
+    hosted_cafe.refresh_from_db()
+    assert (hosted_cafe.latitude, hosted_cafe.longitude) == IN_PONT
+    assert not hosted_cafe.position_approximate
+    # saved again unchanged, the point stays; emptied, the café goes back to the centre
+    assert host_post(client, hosted_cafe).status_code == 302
+    hosted_cafe.refresh_from_db()
+    assert (hosted_cafe.latitude, hosted_cafe.longitude) == IN_PONT
+    assert host_post(client, hosted_cafe, latitude="", longitude="").status_code == 302
+    hosted_cafe.refresh_from_db()
+    assert hosted_cafe.position_approximate
+    assert (hosted_cafe.latitude, hosted_cafe.longitude) == (
+        hosted_cafe.commune.centroid_lat,
+        hosted_cafe.commune.centroid_lon,
+    )
+
+
+def test_an_approximate_place_saved_unchanged_stays_approximate(client, hosted_cafe):
+    assert host_post(client, hosted_cafe, summary="Un café au bord du Tarn.").status_code == 302
+    hosted_cafe.refresh_from_db()
+    assert hosted_cafe.position_approximate and hosted_cafe.summary == "Un café au bord du Tarn."
+
+
+@pytest.mark.parametrize(
+    ("lat", "lon", "message"),
+    [
+        (str(IN_FLORAC[0]), str(IN_FLORAC[1]), "Ce point est à Florac Trois Rivières, pas à"),
+        ("48.85", "2.35", "Ce point est hors du territoire"),
+        ("44.37", "", "Donnez la latitude et la longitude"),
+    ],
+)
+def test_the_host_s_point_is_checked_as_a_proposal_s(client, hosted_cafe, lat, lon, message):
+    response = host_post(client, hosted_cafe, latitude=lat, longitude=lon)
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert any(message in e for field in ("latitude", "longitude") for e in errors.get(field, []))
+    assert f'value="{lat}"' in response.content.decode()
+    hosted_cafe.refresh_from_db()
+    assert hosted_cafe.position_approximate
+
+
+def test_a_point_kept_as_it_was_is_not_checked_again(client, hosted_cafe):
+    """An imported point just across a (simplified) boundary does not block the host."""
+    Place.objects.filter(pk=hosted_cafe.pk).update(
+        latitude=IN_FLORAC[0], longitude=IN_FLORAC[1], position_approximate=False
+    )
+    assert host_post(client, hosted_cafe, phone="04 66 45 00 00").status_code == 302
+    hosted_cafe.refresh_from_db()
+    assert (hosted_cafe.latitude, hosted_cafe.longitude) == IN_FLORAC

@@ -36,7 +36,7 @@ COMMUNES = [
     ("48092", "Marvejols", "48100", 44.5539, 3.2917, 5000),
     ("48198", "Villefort", "48800", 44.4397, 3.9319, 600),
     ("48140", "Saint-Chély-d'Apcher", "48200", 44.8014, 3.2753, 4200),
-    ("48137", "Saint-Alban-sur-Limagnole", "48120", 44.7800, 3.3886, 1500),
+    ("48132", "Saint-Alban-sur-Limagnole", "48120", 44.7800, 3.3886, 1500),
     ("48080", "Langogne", "48300", 44.7275, 3.8553, 2900),
 ]
 HALF = 0.04  # half the side of the square boundaries, in degrees

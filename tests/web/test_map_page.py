@@ -120,7 +120,7 @@ def test_an_ambiguous_commune_offers_the_choices(client, demo):
     page = page_of(client.get("/?ou=saint"))
     assert "Plusieurs communes correspondent à « saint »" in page.text
     links = {a["href"] for a in page.find_all("a") if "ou=48" in a.get("href", "")}
-    assert links == {"?ou=48140", "?ou=48137"}
+    assert links == {"?ou=48140", "?ou=48132"}
 
 
 def test_an_unknown_commune_says_so(client, demo):

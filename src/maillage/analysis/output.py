@@ -11,7 +11,7 @@ import math
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from maillage.core import csvsafe
+from maillage.core import csvsafe, french
 
 from .services import Analysis, Outcome, Scenario, threshold_key
 
@@ -87,7 +87,7 @@ def coverage_header(a: Analysis) -> list[str]:
         f"Communes : {fr_int(s['communes'])}, population {fr_int(s['population'])} ; "
         f"lieux qui comptent : {fr_int(s['places'])}"
         + (f" sur {fr_int(s['places_read'])}" if s["places_read"] != s["places"] else "")
-        + (f", ouverts le {q.on.strftime('%d/%m/%Y')}" if q.on else "")
+        + (f", ouverts le {french.date_label(q.on)}" if q.on else "")
         + ".",
         f"Mesure : {q.travel_label}, depuis le centre de chaque commune ; "
         f"mal desservie au-delà de {fr_threshold(a.target, a.unit)}.",

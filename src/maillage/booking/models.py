@@ -32,6 +32,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from maillage.core import french
 from maillage.core.params import validate_bounded_date
 
 
@@ -393,7 +394,7 @@ class Booking(models.Model):
         indexes = [models.Index(fields=["resource", "start"], name="booking_resource_start")]
 
     def __str__(self) -> str:
-        return f"{self.resource} {self.start:%Y-%m-%d %H:%M} ({self.get_status_display()})"
+        return f"{self.resource} · {french.datetime_label(self.start, year=True)} ({self.get_status_display()})"
 
     def save(self, *args, **kwargs):
         # Derived from the resource; the database derives them again on every

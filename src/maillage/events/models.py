@@ -17,10 +17,9 @@ import secrets
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from maillage.core import clock
+from maillage.core import clock, french
 from maillage.core.geo import point_or_centroid
 from maillage.core.params import bounded, validate_bounded_date
 from maillage.places.models import Audience, Function, MobileStop, Place, Wheelchair
@@ -300,7 +299,7 @@ class Occurrence(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.event} · {timezone.localtime(self.start):%Y-%m-%d %H:%M}"
+        return f"{self.event} · {french.datetime_label(self.start, year=True)}"
 
     def get_absolute_url(self) -> str:
         return reverse("events:occurrence", kwargs={"slug": self.event.slug, "pk": self.pk})

@@ -123,8 +123,16 @@ _NEEDS_HELP = "; ".join(f"{n.slug} : {n.label}" for n in NEEDS)
                 "type": "string",
                 "pattern": f"^({'|'.join(NEED_SLUGS)})(,({'|'.join(NEED_SLUGS)})){{0,{MAX_NEEDS - 1}}}$",
             },
-            required=True,
-            description=f"Besoins, séparés par des virgules, parmi : {', '.join(NEED_SLUGS)}.",
+            required=False,
+            description=f"Besoins, séparés par des virgules, parmi : {', '.join(NEED_SLUGS)}. "
+            "Requis sans words.",
+        ),
+        OpenApiParameter(
+            "words",
+            {"type": "string", "maxLength": 200},
+            description="Ou ce dont la personne a besoin, avec ses mots (« imprimer un "
+            "document », « la CAF », « carte grise ») : lus par le vocabulaire de la recherche, "
+            "ils s'ajoutent aux besoins (needs dans la réponse dit lesquels).",
         ),
         OpenApiParameter("commune", str, description="Code INSEE de la commune où l'on vit."),
         OpenApiParameter("near", str, description="Ou un point : LATITUDE,LONGITUDE (WGS84)."),

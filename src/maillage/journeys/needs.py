@@ -6,6 +6,10 @@ taxonomy (``maillage.places.taxonomy``) answer it, which kinds of places suit
 it best, which kinds of bookable resources of the booking capability answer
 it, and, when a private place is a first step, which public services a person
 may be sent on to (as Justine, from a bar-tiers-lieu to the CIO).
+
+A person may also say what they need in their own words: :func:`needs_for` reads
+them through the search vocabulary (« imprimante », « CAF », « carte grise »: the
+words of :mod:`maillage.places.vocabulary`) and names the needs they come to.
 """
 
 from __future__ import annotations
@@ -13,6 +17,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
+
+from maillage.core.french import words
+from maillage.places.vocabulary import functions_for
 
 #: place types run by a public body (a person may be sent on to them)
 PUBLIC_TYPES = frozenset({"france-services", "youth-service", "public-service", "town-hall"})
@@ -186,3 +193,31 @@ NEED_SLUGS: tuple[str, ...] = tuple(NEEDS_BY_SLUG)
 
 def get_need(slug: str) -> Need:
     return NEEDS_BY_SLUG[slug]
+
+
+def needs_for(text: str) -> tuple[str, ...]:
+    """The needs that the words of ``text`` name, through the search vocabulary:
+    « imprimer », « imprimante » → internet-access (its one function, digital-access);
+    « CAF », « impôts », « carte grise » → admin-help.
+
+    Each function the words name (:func:`maillage.places.vocabulary.functions_for`)
+    brings the need that answers it most closely: the one with the fewest functions
+    (« médiation numérique » → learn-digital-tools, not admin-help), then the one whose
+    label shares the most words with the text (« salle de réunion » → meeting-room,
+    « visio » → visio-room), then the first in :data:`NEEDS`. In the order of :data:`NEEDS`.
+    """
+    functions = functions_for(text)
+    if not functions:
+        return ()
+    typed = [w for w in words(text) if len(w) >= 3]
+
+    def shared(need: Need) -> int:
+        label = words(str(need.label))
+        return sum(any(w.startswith(t) for w in label) for t in typed)
+
+    chosen = set()
+    for function in functions:
+        answering = [n for n in NEEDS if function in n.functions]
+        best = min(answering, key=lambda n: (len(n.functions), -shared(n), NEEDS.index(n)))
+        chosen.add(best.slug)
+    return tuple(n.slug for n in NEEDS if n.slug in chosen)

@@ -16,7 +16,7 @@ from maillage.territory.models import Commune
 
 from . import engine, snapshot
 from .engine import Journey, OrientationError, Query
-from .needs import NEEDS_BY_SLUG
+from .needs import NEEDS_BY_SLUG, needs_for
 
 MAX_NEEDS = 8
 _INSEE = re.compile(r"^(?:\d{5}|2[AB]\d{3})$")
@@ -34,17 +34,26 @@ def _one(params: Mapping, name: str) -> str | None:
 
 
 def parse_query(params: Mapping) -> tuple[Query, Commune | None]:
-    """A :class:`Query` from ``needs``, ``commune`` or ``near``, ``mobility``, ``free_at``
-    and ``age_group``; raises :class:`OrientationError` naming the bad parameter."""
-    raw_needs = _one(params, "needs")
-    if not raw_needs:
-        raise OrientationError("needs", "au moins un besoin est attendu (needs=admin-help,...).")
-    needs = [n.strip() for n in raw_needs.split(",") if n.strip()]
-    if len(needs) > MAX_NEEDS:
-        raise OrientationError("needs", f"au plus {MAX_NEEDS} besoins.")
+    """A :class:`Query` from ``needs`` and/or ``words`` (what the person needs, in their
+    own words: :func:`maillage.journeys.needs.needs_for`), ``commune`` or ``near``,
+    ``mobility``, ``free_at`` and ``age_group``; raises :class:`OrientationError` naming
+    the bad parameter."""
+    raw_needs, text = _one(params, "needs"), _one(params, "words")
+    if not raw_needs and not text:
+        raise OrientationError(
+            "needs", "au moins un besoin est attendu (needs=admin-help,... ou words=imprimante)."
+        )
+    needs = [n.strip() for n in (raw_needs or "").split(",") if n.strip()]
     for slug in needs:
         if slug not in NEEDS_BY_SLUG:
             raise OrientationError("needs", f"besoin inconnu : « {slug[:40]} ».")
+    if text:
+        from_words = needs_for(text)
+        if not from_words and not needs:
+            raise OrientationError("words", f"aucun besoin reconnu dans « {text[:40]} ».")
+        needs = list(dict.fromkeys([*needs, *from_words]))
+    if len(needs) > MAX_NEEDS:
+        raise OrientationError("needs", f"au plus {MAX_NEEDS} besoins.")
     code, near = _one(params, "commune"), _one(params, "near")
     if code and near:
         raise OrientationError("near", "commune et near s'excluent.")

@@ -25,7 +25,7 @@ from maillage.territory.geo import geocode, resolve_commune
 from maillage.territory.models import Commune
 
 from . import cards, engine, services
-from .needs import NEEDS, NEEDS_BY_SLUG
+from .needs import NEEDS, NEEDS_BY_SLUG, needs_for
 
 # One voice on every page of the journey: the platform speaks to the person (« vous »).
 MOBILITY_CHOICES = [
@@ -78,12 +78,28 @@ def wizard(request):
     }
     answered = {}
 
-    needs = [n for n in params.getlist("needs") if n in NEEDS_BY_SLUG][:8]
+    needs = [n for n in params.getlist("needs") if n in NEEDS_BY_SLUG]
+    # what the person wrote in their own words, read through the search vocabulary
+    text = " ".join(params.get("words", "").split())[:200]
+    from_words = needs_for(text) if text else ()
+    needs = list(dict.fromkeys([*needs, *from_words]))[: services.MAX_NEEDS]
     if not needs:
-        if "needs" in params or "step" in params:
+        context["words"] = text
+        if text:
+            context["errors"].append(
+                _(
+                    "Nous n'avons pas reconnu de besoin dans « %(words)s » : "
+                    "essayez d'autres mots, ou cochez ce qui s'en approche."
+                )
+                % {"words": text}
+            )
+        elif "needs" in params or "step" in params:
             context["errors"].append(_("Choisissez au moins une chose dont vous avez besoin."))
         return _question(request, context, 1, answered)
     answered["needs"] = needs
+    if text and from_words:
+        answered["words"] = text
+        context["words"] = text
 
     commune = None
     code = params.get("commune", "").strip().upper()

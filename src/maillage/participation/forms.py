@@ -432,6 +432,14 @@ class ReasonForm(forms.Form):
 
 
 class PlaceEditForm(WeeklyHoursMixin, forms.ModelForm):
+    """A host's or coordinator's page of a place. Its position is set like a proposal's,
+    on the same map (``participation/_position_map.html``): a point in the commune, or
+    none for the commune's centre, flagged approximate (an approximate position is shown
+    as no point, so saving it unchanged keeps it approximate)."""
+
+    latitude = latitude_field()
+    longitude = longitude_field()
+
     GROUPS = (
         (
             _("Identité"),
@@ -456,11 +464,17 @@ class PlaceEditForm(WeeklyHoursMixin, forms.ModelForm):
         if self.instance.commune_id:
             communes = communes | Commune.objects.filter(pk=self.instance.commune_id)
         self.fields["commune"].queryset = communes.order_by("name")
+        if self.instance.position_approximate:  # the commune's centre is not a point given
+            self.initial["latitude"] = self.initial["longitude"] = None
         self._add_week_fields()
 
     def clean(self):
         cleaned = super().clean()
         self._clean_week()
+        # A point kept as it was is not checked again (imported points may lie just
+        # across a simplified boundary); a new point, or a new commune, is.
+        if {"latitude", "longitude", "commune"} & set(self.changed_data):
+            clean_position(self, cleaned.get("commune"))
         return cleaned
 
     def groups(self):

@@ -16,7 +16,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from maillage.core import clock
+from maillage.core import clock, french
 
 
 class DecisionStatus(models.TextChoices):
@@ -175,7 +175,7 @@ class Flag(models.Model):
         verbose_name_plural = _("signalements")
 
     def __str__(self) -> str:
-        return f"{self.place} · {self.created_at:%d/%m/%Y}"
+        return f"{self.place} · {french.date_label(self.created_at)}"
 
     @property
     def is_open(self) -> bool:
@@ -237,4 +237,4 @@ class StaleReminder(models.Model):
         verbose_name_plural = _("rappels de vérification")
 
     def __str__(self) -> str:
-        return f"{self.place} · {self.sent_at:%d/%m/%Y}"
+        return f"{self.place} · {french.date_label(self.sent_at)}"

@@ -79,6 +79,11 @@ def index(request):
     return render(request, "participation/index.html")
 
 
+def _position_map() -> dict:
+    """What a page with the position map (``participation/_position_map.html``) needs."""
+    return {"position_map": True, "map": map_config(), "position_communes": position_communes()}
+
+
 def _propose(request, place: Place | None):
     initial = services.place_values(place) if place else {}
     form = PlaceProposalForm(request.POST or None, initial=initial, user=request.user)
@@ -111,9 +116,7 @@ def _propose(request, place: Place | None):
         {
             "form": form,
             "place": place,
-            "position_map": True,
-            "map": map_config(),
-            "position_communes": position_communes(),
+            **_position_map(),
         },
     )
 
@@ -221,7 +224,7 @@ def edit_place(request, slug):
     return render(
         request,
         "participation/edit_place.html",
-        {"form": form, "formsets": formsets, "place": place},
+        {"form": form, "formsets": formsets, "place": place, **_position_map()},
     )
 
 
