@@ -84,6 +84,26 @@ class Goals:
             sys.exit(1)
 
 
+def open_data_departements(open_data) -> list[str]:
+    """Every département of the open data: those with a boundary file, and those the COG
+    list holds without one overseas (Saint-Martin, 978...), which the importer reads
+    from the COG alone, so that every France Services has its commune."""
+    import json
+    from pathlib import Path
+
+    folder = Path(open_data)
+    codes = {p.name.split("-")[1] for p in (folder / "communes-geojson").glob("communes-*.geojson")}
+    cog = folder / "communes-population-cog.json"
+    if cog.exists():
+        # overseas codes only: the importer reads a COG-only list for those (opendata.sources)
+        codes |= {
+            c["departement"]
+            for c in json.loads(cog.read_text())
+            if str(c.get("departement", "")).startswith("97")
+        }
+    return sorted(codes)
+
+
 def drop_postgres(url: str) -> None:
     """Drop the benchmark database of ``url`` (its name must contain "bench")."""
     import psycopg

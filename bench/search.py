@@ -47,7 +47,7 @@ import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from _common import drop_postgres, limit_memory
+from _common import drop_postgres, limit_memory, open_data_departements
 
 REPO = Path(__file__).resolve().parent.parent
 VENV_BIN = Path(sys.executable).parent
@@ -129,9 +129,7 @@ def build(args) -> dict:
 
     from maillage.territory.importers import import_communes
 
-    departements = sorted(
-        p.name.split("-")[1] for p in (OPEN_DATA / "communes-geojson").glob("communes-*.geojson")
-    )
+    departements = open_data_departements(OPEN_DATA)
     if args.departements:
         departements = args.departements
     t = time.perf_counter()
