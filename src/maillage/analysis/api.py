@@ -18,7 +18,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from maillage.core.api_errors import error_responses
-from maillage.core.openapi import date_parameter
+from maillage.core.openapi import date_parameter, number_parameter
 
 from . import params, services
 from . import serializers as s
@@ -169,19 +169,23 @@ BAD_REQUEST = error_responses(400)[400]
     summary="Couverture du territoire",
     parameters=[
         *COMMON_PARAMETERS,
-        OpenApiParameter(
+        number_parameter(
             "threshold_km",
-            float,
-            many=True,
+            0,
+            params.MAX_THRESHOLD["km"],
             description="Seuil cible en km (0 < s ≤ 200 ; défaut 10) : au-delà, une commune "
             "est mal desservie. Les chiffres sont donnés aussi à 5, 10, 20 et 30 km.",
-        ),
-        OpenApiParameter(
-            "threshold_min",
-            float,
+            exclusive_minimum=True,
             many=True,
-            description="Seuil cible en minutes (avec travel ; défaut 20) ; chiffres aussi à "
-            "10, 20 et 30 min.",
+        ),
+        number_parameter(
+            "threshold_min",
+            0,
+            params.MAX_THRESHOLD["min"],
+            description="Seuil cible en minutes (avec travel ; 0 < s ≤ 240 ; défaut 20) ; "
+            "chiffres aussi à 10, 20 et 30 min.",
+            exclusive_minimum=True,
+            many=True,
         ),
     ],
     responses={200: s.CoverageResponseSerializer, 400: BAD_REQUEST},
@@ -210,16 +214,26 @@ class CoverageView(AnalysisView):
     summary="Où ouvrir les prochains lieux",
     parameters=[
         *COMMON_PARAMETERS,
-        OpenApiParameter("threshold_km", float, description="Le seuil en km (défaut 10 ; ≤ 200)."),
-        OpenApiParameter(
-            "threshold_min",
-            float,
-            description="Le seuil en minutes (avec travel ; défaut 20 ; ≤ 120).",
+        number_parameter(
+            "threshold_km",
+            0,
+            params.MAX_THRESHOLD["km"],
+            "Le seuil en km (défaut 10 ; 0 < s ≤ 200).",
+            exclusive_minimum=True,
         ),
-        OpenApiParameter(
+        number_parameter(
+            "threshold_min",
+            0,
+            params.MAX_THRESHOLD["min"],
+            "Le seuil en minutes (avec travel ; défaut 20 ; 0 < s ≤ 240).",
+            exclusive_minimum=True,
+        ),
+        number_parameter(
             "add",
-            int,
-            description=f"Nombre de nouveaux lieux (1 à {services.MAX_ADD} ; défaut 5).",
+            1,
+            services.MAX_ADD,
+            f"Nombre de nouveaux lieux (1 à {services.MAX_ADD} ; défaut 5).",
+            integer=True,
         ),
         OpenApiParameter(
             "candidates",
@@ -236,9 +250,10 @@ class CoverageView(AnalysisView):
             description="Au lieu de add : le moins de nouveaux lieux pour que cette part de la "
             "population soit à portée (0 à 1).",
         ),
-        OpenApiParameter(
+        number_parameter(
             "time_limit",
-            float,
+            0.1,
+            services.MAX_TIME_LIMIT,
             description=f"Temps de calcul maximal, en secondes (≤ {services.MAX_TIME_LIMIT:g} ; "
             f"défaut {DEFAULT_TIME_LIMIT:g}).",
         ),

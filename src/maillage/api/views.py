@@ -28,7 +28,7 @@ from rest_framework.views import APIView
 
 from maillage.core import clock
 from maillage.core.api_errors import BadParameter, error_responses
-from maillage.core.openapi import datetime_parameter
+from maillage.core.openapi import datetime_parameter, number_parameter
 from maillage.places import exports, network
 from maillage.places.models import (
     FunctionFamily,
@@ -158,7 +158,9 @@ PLACE_PARAMETERS = [
         str,
         description="Point de départ « latitude,longitude » (WGS84), ex. 44.5215,3.4965.",
     ),
-    OpenApiParameter("radius_km", float, description="Rayon en km autour de near (0 < r ≤ 1000)."),
+    number_parameter(
+        "radius_km", 0, 1000, "Rayon en km autour de near (0 < r ≤ 1000).", exclusive_minimum=True
+    ),
     OpenApiParameter(
         "function",
         str,

@@ -27,11 +27,11 @@ from rest_framework.views import APIView
 
 from maillage.core import clock
 from maillage.core.api_errors import json_object
-from maillage.core.openapi import datetime_parameter
+from maillage.core.openapi import datetime_parameter, number_parameter
 from maillage.core.params import ParameterError, parse_datetime, parse_near
 
 from . import availability, search, services
-from .models import Booking, Resource
+from .models import EQUIPMENT, Booking, Kind, Resource
 
 MAX_RANGE_DAYS = 31
 
@@ -152,6 +152,11 @@ def booking_dict(b: Booking) -> dict:
     }
 
 
+_ONE_EQUIPMENT = "(" + "|".join(EQUIPMENT) + ")"
+#: the equipment parameter: known names, comma-separated
+EQUIPMENT_LIST = rf"^({_ONE_EQUIPMENT}(,{_ONE_EQUIPMENT})*)?$"
+
+
 class ResourceSearchView(APIView):
     permission_classes = [AllowAny]
 
@@ -159,14 +164,28 @@ class ResourceSearchView(APIView):
         parameters=[
             OpenApiParameter("near", OpenApiTypes.STR, description="latitude,longitude"),
             OpenApiParameter("commune", OpenApiTypes.STR, description="code INSEE"),
-            OpenApiParameter("radius_km", OpenApiTypes.NUMBER, description="km"),
+            number_parameter("radius_km", 0, 300, "km (0 < r ≤ 300)", exclusive_minimum=True),
             datetime_parameter("from"),
             datetime_parameter("to"),
-            OpenApiParameter("duration", OpenApiTypes.INT, description="minutes"),
-            OpenApiParameter("seats", OpenApiTypes.INT, description="personnes"),
-            OpenApiParameter("equipment", OpenApiTypes.STR, description="visio,thd,..."),
-            OpenApiParameter("kind", OpenApiTypes.STR, description="desk, desk-pool, ..."),
-            OpenApiParameter("rank", OpenApiTypes.STR, description="functional | charm"),
+            number_parameter("duration", 0, 24 * 60, "minutes (0 à 1440)", integer=True),
+            number_parameter("seats", 1, 500, "personnes (1 à 500)", integer=True),
+            OpenApiParameter(
+                "equipment",
+                {"type": "string", "pattern": EQUIPMENT_LIST, "example": "visio,wifi"},
+                description="équipements, séparés par des virgules",
+            ),
+            OpenApiParameter(
+                "kind",
+                OpenApiTypes.STR,
+                enum=list(Kind.values),
+                description="le genre de ressource",
+            ),
+            OpenApiParameter(
+                "rank",
+                OpenApiTypes.STR,
+                enum=["functional", "charm"],
+                description="functional (distance puis prix) ou charm",
+            ),
         ],
         responses={200: OpenApiTypes.OBJECT, 400: OpenApiTypes.OBJECT},
     )

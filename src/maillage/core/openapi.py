@@ -45,6 +45,30 @@ def datetime_parameter(
     )
 
 
+def number_parameter(
+    name: str,
+    minimum: float,
+    maximum: float,
+    description: str = "",
+    *,
+    integer: bool = False,
+    exclusive_minimum: bool = False,
+    many: bool = False,
+    required: bool = False,
+) -> OpenApiParameter:
+    """A number the API bounds, with its bounds in the schema (clients and schemathesis
+    then know them): the view still checks them and answers 400 with a message."""
+    schema: dict = {"type": "integer" if integer else "number", "minimum": minimum}
+    schema["maximum"] = maximum
+    if exclusive_minimum:
+        schema["exclusiveMinimum"] = True  # OpenAPI 3.0: a flag on minimum
+    if many:
+        schema = {"type": "array", "items": schema}
+    return OpenApiParameter(
+        name, schema, description=description, required=required, explode=True if many else None
+    )
+
+
 # Parameters that mean the same in every API, described once: a query parameter
 # of that name gets this schema wherever it appears (postprocessing hook below).
 _LAT = r"-?([1-8]?\d(\.\d{1,6})?|90(\.0{1,6})?)"

@@ -18,7 +18,8 @@ from rest_framework.views import APIView
 from maillage.core import ratelimit
 from maillage.core.api_errors import BadParameter, error_responses, json_object
 from maillage.core.mail import absolute
-from maillage.core.openapi import date_parameter
+from maillage.core.openapi import date_parameter, number_parameter
+from maillage.places.models import Audience
 from maillage.places.search import FilterError
 
 from . import services
@@ -135,9 +136,17 @@ FILTERS = [
     OpenApiParameter("commune", str, description="INSEE code of the commune"),
     OpenApiParameter("near", str, description="latitude,longitude (WGS84)"),
     OpenApiParameter("around", str, description="INSEE code of a commune: near its centre"),
-    OpenApiParameter("radius_km", float, description="with near; default 20, at most 200"),
-    OpenApiParameter("function", str, description="function slug"),
-    OpenApiParameter("audience", str, description="audience slug (seniors, young, ...)"),
+    number_parameter(
+        "radius_km", 0, 200, "avec near ; défaut 20, au plus 200", exclusive_minimum=True
+    ),
+    OpenApiParameter(
+        "function",
+        {"type": "string", "pattern": r"^[-a-zA-Z0-9_]{1,50}$", "example": "fablab"},
+        description="l'identifiant d'une fonction",
+    ),
+    OpenApiParameter(
+        "audience", str, enum=list(Audience.values), description="le public visé (seniors, young…)"
+    ),
     date_parameter("from", "first day (default: today), 1970 to 2200"),
     date_parameter("to", "last day, 1970 to 2200"),
 ]
