@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import json
 import re
 
 from maillage.analysis import adapter
@@ -71,6 +72,17 @@ def test_the_hotel_in_december_is_closed_to_the_public_and_its_room_still_bookab
     assert "salles de réunion" in booking_page
 
 
+def test_the_hotel_on_a_winter_saturday_says_when_its_rooms_open_again(client, demo, frozen_clock):
+    """Closed to tourists until April and its workspaces closed at the weekend: the page
+    does not send a freelancer away until April, it says Monday."""
+    load_demo_booking()
+    hotel = Place.objects.get(slug="hotel-des-gorges")
+    frozen_clock.move_to(dt.datetime(2026, 12, 5, 10, 0, tzinfo=PARIS))
+    page = text(client.get(hotel.get_absolute_url()))
+    assert "Fermé au public" in page
+    assert re.search(r"Dès lundi( 7 décembre)? à 9 h : espaces de travail", page), page[:4000]
+
+
 def test_the_tiers_truck_stops_in_florac_on_friday_everywhere(client, demo, frozen_clock):
     frozen_clock.move_to(dt.datetime(2026, 12, 4, 9, 0, tzinfo=PARIS))
     load_demo_events(today=dt.date(2026, 12, 4))  # its stop event: Friday 11, 9:00-12:00
@@ -88,6 +100,19 @@ def test_the_tiers_truck_stops_in_florac_on_friday_everywhere(client, demo, froz
     card = text(client.get("/", {"quand": "le", "open_at": "2026-12-11T10:00",
                                  "dans_commune": "48061", "ou": "Florac"}))  # fmt: skip
     assert "Le tiers-truck" in card
+
+    # the maps: the truck where it stops, once per spot, on its page and Florac's
+    def map_data(response):
+        found = re.search(r'<script id="map-data" type="application/json">(.*?)</script>',
+                          response.content.decode(), re.S)  # fmt: skip
+        return json.loads(found.group(1))
+
+    own_map = map_data(client.get(truck.get_absolute_url()))
+    points = [(m["lat"], m["lon"]) for m in own_map["stops"] + own_map["places"]]
+    assert len(points) == len(set(points)) and own_map["places"] == []
+    assert any(m["where"].startswith("Florac") for m in own_map["stops"])
+    florac_map = map_data(client.get("/communes/48061/"))
+    assert [m["name"] for m in florac_map["stops"]] == ["Le tiers-truck"]
 
     # the analysis of that Friday counts the truck in Florac, not of the Thursday
     def truck_spots(day):

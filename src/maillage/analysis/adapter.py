@@ -384,7 +384,7 @@ def load_places(
                         weekdays=stop_weekdays(hours_of, today, visits=upcoming)
                     )
                 else:
-                    state = network.spot_day_state(rec, hours_of, visits, on)
+                    state = network.spot_day_state(rec, on, stop, where)
                     availability = on_day(fid, rec, state, [hours_of])
                 add(
                     fid,

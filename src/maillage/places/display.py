@@ -123,9 +123,7 @@ def status_at(
     for offer in rec.offers:
         if offer.hours and network.state_at(rec, moment, (offer.slug,)) == network.OPEN:
             end = _open_until(rec, moment, (offer.slug,))
-            name = (
-                offer.name if offer.name[:2].isupper() else offer.name[:1].lower() + offer.name[1:]
-            )
+            name = _in_sentence(offer.name)
             still.append(
                 _("%(what)s jusqu'%(when)s") % {"what": name, "when": _closing(end, moment)}
                 if end
@@ -138,6 +136,17 @@ def status_at(
         return OpenStatus("unknown", _("Horaires non renseignés"), "", also)
     first = network.next_opening(rec, moment)
     detail = _("ouvre %(when)s") % {"when": moment_phrase(first, now)} if first else ""
+    if not still:
+        # closed to the public for long (a hotel in winter) while functions with hours
+        # of their own open sooner: say when, as the person can go then
+        sooner = _opening_sooner(rec, moment, first)
+        if sooner:
+            at, names = sooner
+            still = names
+            also = _("Dès %(when)s : %(what)s") % {
+                "when": moment_phrase(at, now),
+                "what": ", ".join(names),
+            }
     closure = rec.closure_on(moment.date())
     if closure:
         label = _("Fermeture exceptionnelle jusqu'au %(day)s") % {"day": day_label(closure.end)}
@@ -146,6 +155,26 @@ def status_at(
     else:
         label = _("Fermé") if is_now else _("Fermé %(when)s") % {"when": when}
     return OpenStatus("closed", label, detail, also)
+
+
+def _in_sentence(name: str) -> str:
+    """A function's name inside a sentence: « espaces de travail », « CAF » kept."""
+    return name if name[:2].isupper() else name[:1].lower() + name[1:]
+
+
+def _opening_sooner(rec: network.PlaceRec, moment: dt.datetime, first: dt.datetime | None):
+    """(when, names) of the functions with hours of their own that open before the place
+    itself (``first``), the soonest; None when none does."""
+    found = []
+    for offer in rec.offers:
+        if offer.hours:
+            at = network.next_opening(rec, moment, (offer.slug,))
+            if at is not None and (first is None or at < first):
+                found.append((at, offer))
+    if not found:
+        return None
+    soonest = min(at for at, _offer in found)
+    return soonest, [_in_sentence(o.name) for at, o in found if at == soonest]
 
 
 def place_status(place: Place, now: dt.datetime | None = None, moment=None) -> OpenStatus:

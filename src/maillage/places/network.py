@@ -228,16 +228,17 @@ def expression_state(expression: str, moment: dt.datetime) -> str:
 
 
 def _stops_state(rec: PlaceRec, moment: dt.datetime) -> str:
-    """A mobile unit by its stops: OPEN while one is, CLOSED when it has a known round,
-    UNKNOWN when it has none."""
-    states = [expression_state(s.hours, moment) for s in rec.stops]
-    if any(v.start <= moment < v.end for v in rec.events):
+    """A mobile unit by its round (:func:`visits`, dated stops overriding the weekly
+    round): OPEN while it is at a stop, CLOSED when it has a known round, UNKNOWN when
+    it has none."""
+    if any(v.start <= moment < v.end for v in visits(rec, moment, moment + _MINUTE)):
         return OPEN
-    if OPEN in states:
-        return OPEN
-    if CLOSED in states or rec.events:
+    if rec.events or any(expression_known(s.hours) for s in rec.stops):
         return CLOSED
     return UNKNOWN
+
+
+_MINUTE = dt.timedelta(minutes=1)
 
 
 def _combine(states: Iterable[str]) -> str:
@@ -323,13 +324,24 @@ def intervals(
 
 
 def visits(rec: PlaceRec, start: dt.datetime, end: dt.datetime) -> list[Visit]:
-    """Every visit of a mobile unit between ``start`` and ``end``, soonest first: its
-    stops by their hours and its dated stop events (closures cut out)."""
+    """Every visit of a mobile unit that is under way or begins between ``start`` and
+    ``end``, soonest first: its stops by their weekly hours and its dated stop events
+    (closures cut out). A visit under way at ``start`` keeps its real start (« 8 h –
+    12 h 30 », not from the minute asked). A dated stop overrides the weekly round: an
+    occurrence of a weekly stop that overlaps a dated stop is not made (the unit cannot
+    be in two places; the dated stop is the exception the host entered)."""
     start, end = hours._aware(start), hours._aware(end)
     closures = rec.closure_ranges()
+    dated = [v for v in rec.events if rec.closure_on(v.start.date()) is None]
+    # whole days around the window, so an occurrence is seen whole (its real start and
+    # end), then kept when it meets the window
+    day_start = dt.datetime.combine(start.date(), dt.time(), hours.PARIS)
+    day_end = dt.datetime.combine(end.date() + dt.timedelta(days=1), dt.time(), hours.PARIS)
     found: list[Visit] = []
     for stop in rec.stops:
-        for a, b in _merged(_expression_intervals(stop.hours, start, end, closures)):
+        for a, b in _merged(_expression_intervals(stop.hours, day_start, day_end, closures)):
+            if b <= start or a >= end or any(v.start < b and a < v.end for v in dated):
+                continue
             found.append(
                 Visit(
                     a,
@@ -343,9 +355,7 @@ def visits(rec: PlaceRec, start: dt.datetime, end: dt.datetime) -> list[Visit]:
                     note=stop.note,
                 )
             )
-    for v in rec.events:
-        if v.end > start and v.start < end and rec.closure_on(v.start.date()) is None:
-            found.append(v)
+    found += [v for v in dated if v.end > start and v.start < end]
     found.sort(key=lambda v: (v.start, v.commune_name, v.spot))
     return found
 
@@ -391,18 +401,23 @@ def day_state(rec: PlaceRec, day: dt.date, functions: Collection[str] | None = N
     return state
 
 
-def spot_day_state(rec: PlaceRec, spot_hours: str, spot_visits, day: dt.date) -> str:
-    """The rule for one spot of a mobile unit over ``day``: OPEN when its weekly hours
-    or one of its dated visits (``spot_visits``) open that day, the unit's closures
-    cut out; CLOSED when its hours are known or it has dated visits; else UNKNOWN."""
-    if rec.closure_on(day) is not None:
-        return CLOSED
-    start, end = day_bounds(day)
-    if any(v.end > start and v.start < end for v in spot_visits):
+def spot_day_state(rec: PlaceRec, day: dt.date, stop: Stop | None, where: Visit) -> str:
+    """The rule for one spot of a mobile unit over ``day`` (a weekly ``stop``, or the
+    spot ``where`` of dated stop events when ``stop`` is None): OPEN when the unit's
+    :func:`visits` of that day take it there; CLOSED when the spot's hours are known or
+    it has dated visits; else UNKNOWN."""
+
+    def here(v: Visit) -> bool:
+        if stop is not None:
+            return v.stop_id == stop.id
+        return v.stop_id is None and (v.commune, v.spot, v.lat, v.lon) == (
+            where.commune, where.spot, where.lat, where.lon
+        )  # fmt: skip
+
+    if any(here(v) for v in visits(rec, *day_bounds(day))):
         return OPEN
-    if _expression_intervals(spot_hours, start, end, ()):
-        return OPEN
-    return CLOSED if expression_known(spot_hours) or spot_visits else UNKNOWN
+    known = stop is not None and expression_known(stop.hours)
+    return CLOSED if known or any(here(v) for v in rec.events) else UNKNOWN
 
 
 def next_opening(rec: PlaceRec, moment: dt.datetime, functions=None, horizon_days: int = 366):

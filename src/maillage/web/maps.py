@@ -11,10 +11,10 @@ from django.conf import settings
 from django.db.models import Max, Min
 from django.urls import reverse
 
-from maillage.core.geo import point_or_centroid
+from maillage.core import clock
 from maillage.core.maps import map_config  # noqa: F401 (the web's views import it from here)
 from maillage.core.pictograms import icon_name
-from maillage.places import display
+from maillage.places import display, network
 from maillage.territory.models import Commune
 
 MOBILE_ICON = "truck"
@@ -69,44 +69,56 @@ def place_marker(place, distance_km=None, place_filter=None) -> dict | None:
     }
 
 
-def stop_marker(stop, fields: dict | None = None) -> dict | None:
-    """A mobile unit's stop (at its commune's centroid when it has no coordinates)."""
-    c = stop.commune
-    lat, lon, _approximate = point_or_centroid(
-        stop.latitude, stop.longitude, c.centroid_lat, c.centroid_lon
-    )
-    if lat is None:
-        return None
-    place = stop.place
-    return {
-        "name": place.name,
-        "url": place.get_absolute_url(),
-        "lat": round(lat, 6),
-        "lon": round(lon, 6),
-        "type": str(place.get_type_display()),
-        "where": ", ".join(p for p in (stop.commune.name, stop.spot) if p),
-        "mobile": True,
-        **(fields or _function_fields(place)),
-    }
-
-
-def stop_markers(place, stops=None, place_filter=None) -> list[dict]:
+def round_markers(place, place_filter=None, commune: str | None = None) -> list[dict]:
+    """A mobile unit on a map: one marker per spot of its round, from the network's read
+    model (its weekly stops, and the spots of its coming dated stops), at the stop's
+    point or its commune's centre; only those in ``commune`` if given."""
+    rec = network.record_for(place.pk)
+    if rec is None or not rec.is_mobile:
+        return []
     fields = _function_fields(place, place_filter)
-    markers = (
-        stop_marker(stop, fields) for stop in (place.stops.all() if stops is None else stops)
-    )
-    return [m for m in markers if m]
+    now = clock.now()
+    spots = [(s.commune, s.commune_name, s.spot, s.lat, s.lon) for s in rec.stops]
+    spots += [(v.commune, v.commune_name, v.spot, v.lat, v.lon) for v in rec.events if v.end > now]
+    seen: set[tuple[float, float]] = set()
+    markers = []
+    for code, commune_name, spot, lat, lon in spots:
+        if lat is None or lon is None or (commune is not None and code != commune):
+            continue
+        key = (round(lat, 6), round(lon, 6))
+        if key in seen:  # one marker per point, not one per stop and date
+            continue
+        seen.add(key)
+        markers.append(
+            {
+                "name": place.name,
+                "url": place.get_absolute_url(),
+                "lat": key[0],
+                "lon": key[1],
+                "type": str(place.get_type_display()),
+                "where": ", ".join(p for p in (commune_name, spot) if p),
+                "mobile": True,
+                **fields,
+            }
+        )
+    return markers
+
+
+def place_markers(place, distance_km=None, place_filter=None) -> dict:
+    """A place on a map: where it stands; a mobile unit with a round at its spots only
+    (where a person meets it), else where it stands."""
+    stops = round_markers(place, place_filter) if place.is_mobile else []
+    marker = None if stops else place_marker(place, distance_km, place_filter)
+    return {"places": [marker] if marker else [], "stops": stops}
 
 
 def marker_data(hits, place_filter=None) -> dict:
-    """Markers of search hits: places where they stand, mobile units at their stops."""
+    """Markers of search hits (:func:`place_markers`)."""
     places, stops = [], []
     for hit in hits:
-        marker = place_marker(hit.place, hit.distance_km, place_filter)
-        if marker:
-            places.append(marker)
-        if hit.place.is_mobile:
-            stops += stop_markers(hit.place, place_filter=place_filter)
+        markers = place_markers(hit.place, hit.distance_km, place_filter)
+        places += markers["places"]
+        stops += markers["stops"]
     return {"places": places, "stops": stops}
 
 

@@ -9,10 +9,10 @@ from django.urls import reverse
 
 from maillage.core import clock
 from maillage.places import display
-from maillage.places.models import FunctionFamily, MobileStop, Place
+from maillage.places.models import FunctionFamily, Place
 from maillage.places.search import PlaceFilter, PlaceHit, search_places
 from maillage.territory.models import Commune
-from maillage.web.maps import commune_view, map_config, marker_data, stop_marker
+from maillage.web.maps import commune_view, map_config, marker_data, round_markers
 
 
 @dataclass(frozen=True)
@@ -47,13 +47,14 @@ def commune(request, code):
     hits = list(search_places(PlaceFilter(commune=commune.code, mobile=False)))
     places = [display.place_row(h.place, None, now) for h in hits]
     units = display.stopping_units(commune.code)
-    stops = list(
-        MobileStop.objects.filter(commune=commune, place__status=Place.Status.PUBLISHED)
-        .select_related("place", "commune")
-        .prefetch_related("place__place_functions__function__family", "place__closures")
-    )
     markers = marker_data(hits)
-    markers["stops"] = [m for m in (stop_marker(s) for s in stops) if m]
+    # the mobile units where they stop in this commune, by a weekly or a dated stop
+    unit_places = Place.objects.filter(pk__in=[u.id for u in units]).prefetch_related(
+        "place_functions__function__family"
+    )
+    markers["stops"] = [
+        m for unit in unit_places for m in round_markers(unit, commune=commune.code)
+    ]
     context = {
         "commune": commune,
         "nearest": nearest_by_function(commune, families),

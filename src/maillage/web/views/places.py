@@ -13,7 +13,7 @@ from maillage.core import clock
 from maillage.places import display, network
 from maillage.places.models import CharterItem, MobileStop, Place, PlaceFunction
 from maillage.web.history import place_history
-from maillage.web.maps import commune_view, map_config, place_marker, stop_markers
+from maillage.web.maps import commune_view, map_config, place_markers
 
 
 def _place_queryset():
@@ -44,8 +44,7 @@ def place(request, slug):
     rec = network.record_for(place.pk)
     offers = display.function_offers(place, today, now)
     stale_after = dt.timedelta(days=settings.MAILLAGE_STALE_AFTER_DAYS)
-    marker = place_marker(place)
-    markers = {"places": [marker] if marker else [], "stops": stop_markers(place)}
+    markers = place_markers(place)
     context = {
         "place": place,
         "status": display.status_at(rec, now, now),

@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from maillage.core import clock, embedding
 from maillage.places import display
 from maillage.places.models import Place
-from maillage.web.maps import map_config, place_marker, stop_markers
+from maillage.web.maps import map_config, place_markers
 
 
 def hours(request, slug):
@@ -46,8 +46,9 @@ def network_map(request, slug):
         .select_related("commune")
         .prefetch_related("place_functions__function__family", "stops__commune")
     )
-    markers = [m for m in (place_marker(p) for p in others) if m]
-    stops = [m for p in others if p.is_mobile for m in stop_markers(p)]
+    shown = [place_markers(p) for p in others]
+    markers = [m for x in shown for m in x["places"]]
+    stops = [m for x in shown for m in x["stops"]]
     return embedding.render_widget(
         request,
         place,
