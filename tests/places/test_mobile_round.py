@@ -39,9 +39,7 @@ def test_a_dated_stop_replaces_the_weekly_stop_it_overlaps():
     assert places(day) == [("Florac Trois Rivières", 9, 0, 12)]
     # the Saturday after, without a dated stop, the weekly round is back
     next_sat = SAT + dt.timedelta(days=7)
-    assert places(network.visits(rec, at(next_sat, 0), at(next_sat, 23))) == [
-        ("Mende", 8, 0, 12)
-    ]
+    assert places(network.visits(rec, at(next_sat, 0), at(next_sat, 23))) == [("Mende", 8, 0, 12)]
     # state_at follows the same round: at 8:30 the unit is nowhere (it is on its way)
     assert network.state_at(rec, at(SAT, 8, 30)) == network.CLOSED
     assert network.state_at(rec, at(SAT, 10)) == network.OPEN
