@@ -32,7 +32,6 @@ places from the network's read model, which every page and API reads too.
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -261,25 +260,6 @@ def _territory_test(departements: Sequence[str] | None):
     return inside
 
 
-def _spots(rec: network.PlaceRec) -> list[tuple[network.Stop | None, network.Visit, list]]:
-    """A mobile unit's spots: each weekly stop with the dated stop events held there,
-    then the spots of its other stop events: (stop or None, where, dated visits)."""
-    dated: dict[object, list[network.Visit]] = defaultdict(list)
-    for v in rec.events:
-        if v.lat is not None and v.lon is not None:
-            key = v.stop_id if v.stop_id is not None else (v.commune, v.spot, v.lat, v.lon)
-            dated[key].append(v)
-    found: list[tuple[network.Stop | None, network.Visit, list]] = []
-    for s in rec.stops:
-        where = network.Visit(
-            dt.datetime.min, dt.datetime.min, s.commune, s.commune_name, s.spot, s.lat, s.lon
-        )
-        found.append((s, where, dated.pop(s.id, [])))
-    for visits in dated.values():
-        found.append((None, visits[0], visits))
-    return found
-
-
 def load_places(
     departements: Sequence[str] | None,
     *,
@@ -364,7 +344,7 @@ def load_places(
         if rec.is_mobile and (rec.stops or rec.events):
             # a mobile unit with a round counts at its spots in the territory, only
             seen: dict[str, int] = {}
-            for stop, where, visits in _spots(rec):
+            for stop, where, visits in network.spots(rec):
                 if where.lat is None or where.lon is None or not inside(where.commune):
                     continue
                 upcoming = [v for v in visits if v.end > horizon[0] and v.start < horizon[1]]

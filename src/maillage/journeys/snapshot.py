@@ -9,7 +9,6 @@ capability registers its own there); journeys imports no other app for it.
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 
 from django.conf import settings
 from django.utils.module_loading import import_string
@@ -20,33 +19,21 @@ from .engine import EventData, Offer, PlaceData, Stop
 
 
 def _stops(rec: network.PlaceRec) -> tuple[Stop, ...]:
-    """A mobile unit's spots: its stops (with the dated stop events held there) and the
-    spots of its other stop events."""
-    dated: dict[tuple, list] = defaultdict(list)
-    for v in rec.events:
-        if v.lat is not None:
-            key = v.stop_id if v.stop_id is not None else (v.commune, v.spot, v.lat, v.lon)
-            dated[key].append(v)
-    stops = []
-    for s in rec.stops:
-        if s.lat is None:
-            continue
-        visits = tuple((v.start, v.end) for v in dated.pop(s.id, ()))
-        stops.append(Stop(s.commune, s.commune_name, s.spot, s.lat, s.lon, s.hours, visits))
-    for visits in dated.values():
-        v = visits[0]
-        stops.append(
-            Stop(
-                v.commune,
-                v.commune_name,
-                v.spot,
-                v.lat,
-                v.lon,
-                "",
-                tuple((x.start, x.end) for x in visits),
-            )
+    """A mobile unit's spots (:func:`maillage.places.network.spots`) as the engine's
+    stops, with the dated visits held at each."""
+    return tuple(
+        Stop(
+            where.commune,
+            where.commune_name,
+            where.spot,
+            where.lat,
+            where.lon,
+            stop.hours if stop is not None else "",
+            tuple((v.start, v.end) for v in held),
         )
-    return tuple(stops)
+        for stop, where, held in network.spots(rec)
+        if where.lat is not None
+    )
 
 
 def load_places() -> list[PlaceData]:

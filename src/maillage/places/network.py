@@ -420,6 +420,25 @@ def spot_day_state(rec: PlaceRec, day: dt.date, stop: Stop | None, where: Visit)
     return CLOSED if known or any(here(v) for v in rec.events) else UNKNOWN
 
 
+def spots(rec: PlaceRec) -> list[tuple[Stop | None, Visit, list[Visit]]]:
+    """A mobile unit's spots: each weekly stop with the dated stop events held there,
+    then the spots of its other stop events: (stop or None, where, dated visits)."""
+    dated: dict[object, list[Visit]] = defaultdict(list)
+    for v in rec.events:
+        if v.lat is not None and v.lon is not None:
+            key = v.stop_id if v.stop_id is not None else (v.commune, v.spot, v.lat, v.lon)
+            dated[key].append(v)
+    found: list[tuple[Stop | None, Visit, list]] = []
+    for s in rec.stops:
+        where = Visit(
+            dt.datetime.min, dt.datetime.min, s.commune, s.commune_name, s.spot, s.lat, s.lon
+        )
+        found.append((s, where, dated.pop(s.id, [])))
+    for held in dated.values():
+        found.append((None, held[0], held))
+    return found
+
+
 def next_opening(rec: PlaceRec, moment: dt.datetime, functions=None, horizon_days: int = 366):
     moment = hours._aware(moment)
     found = intervals(rec, moment, moment + dt.timedelta(days=horizon_days), functions)
