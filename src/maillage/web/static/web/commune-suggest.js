@@ -152,6 +152,9 @@
       }
     });
     input.addEventListener("blur", close);
+    // A person (or a slow connection) may type before this script runs: answer what
+    // is already in the field they are in, instead of waiting for the next key.
+    if (document.activeElement === input) ask();
   }
 
   var fields = document.querySelectorAll("input[data-commune-suggest]");
