@@ -155,6 +155,25 @@ def test_each_instance_may_name_its_own_control_socket(served, tmp_path):
     assert all(p.is_socket() for p in sockets)
 
 
+def test_connections_that_send_nothing_do_not_hold_the_server(served):
+    """Browsers open connections ahead of need and may send nothing on them for a
+    while; with the defaults, one worker and three such connections still answer a
+    visitor at once (gunicorn's sync worker would wait for them until its 30 s timeout)."""
+    server = served("idle")
+    server.wait()
+    idle = [socket.create_connection(("127.0.0.1", server.port)) for _ in range(3)]
+    try:
+        time.sleep(0.3)  # the server has accepted them
+        # get() gives up after 10 s: the sync worker would still be waiting then.
+        status, _ = get(server.port, "/no-such-page/")
+    except TimeoutError:
+        pytest.fail("a visitor's request waited behind connections that send nothing")
+    finally:
+        for connection in idle:
+            connection.close()
+    assert status == 404
+
+
 def test_serve_refuses_debug_settings_unless_asked(tmp_path):
     env = operator_env(
         tmp_path,

@@ -76,3 +76,10 @@ def test_the_families_colours_are_a_stylesheet_of_checked_values(client, demo):
     css = response.content.decode()
     assert ".fam-social-link { --family-colour: #b5446e; }" in css
     assert "makers" not in css and "*{" not in css
+
+
+@pytest.mark.django_db
+def test_favicon_ico_leads_to_the_platform_icon(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    assert response["Location"].endswith(".svg") and "favicon" in response["Location"]

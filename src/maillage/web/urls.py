@@ -15,5 +15,7 @@ urlpatterns = [
     path("pictogrammes/", views.legend, name="legend"),
     path("pictogrammes/couleurs.css", views.family_colours, name="family-colours"),
     path("charte/", views.charter, name="charter"),
+    # Browsers ask for /favicon.ico where a page names no icon (a PDF, a feed, a 404).
+    path("favicon.ico", views.favicon, name="favicon"),
     path("tuiles/<slug:name>.pmtiles", views.tiles, name="tiles"),
 ]

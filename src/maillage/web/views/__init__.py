@@ -2,8 +2,8 @@
 
 from .communes import commune
 from .home import home
-from .legend import charter, family_colours, legend
+from .legend import charter, family_colours, favicon, legend
 from .places import place
 from .tiles import tiles
 
-__all__ = ["charter", "commune", "family_colours", "home", "legend", "place", "tiles"]
+__all__ = ["charter", "commune", "family_colours", "favicon", "home", "legend", "place", "tiles"]

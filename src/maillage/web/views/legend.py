@@ -6,7 +6,8 @@ import re
 
 from django.db.models import Count, Prefetch, Q
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
@@ -15,6 +16,13 @@ from maillage.places.models import CharterItem, Function, FunctionFamily, Place
 _COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 DEFAULT_COLOUR = "#335c67"
+
+
+@require_safe
+def favicon(request):
+    """The icon, for browsers that ask /favicon.ico where a page names none (a PDF,
+    a feed, an error page)."""
+    return redirect(static("web/favicon.svg"), permanent=True)
 
 
 def legend(request):

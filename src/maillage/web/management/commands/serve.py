@@ -33,7 +33,12 @@ class Command(BaseCommand):
             default=(os.cpu_count() or 1) * 2 + 1,
             help="gunicorn worker processes (default: 2 × cores + 1)",
         )
-        parser.add_argument("--threads", type=int, default=1)
+        parser.add_argument(
+            "--threads",
+            type=int,
+            default=DEFAULT_THREADS,
+            help=f"threads per worker (default: {DEFAULT_THREADS}; see DEFAULT_THREADS)",
+        )
         parser.add_argument("--no-collectstatic", action="store_true")
         parser.add_argument(
             "--control-socket",
@@ -78,6 +83,8 @@ class Command(BaseCommand):
                 self.cfg.set("bind", f"{host}:{port}")
                 self.cfg.set("workers", workers)
                 self.cfg.set("threads", threads)
+                if threads > 1:
+                    self.cfg.set("worker_class", "gthread")
                 self.cfg.set("accesslog", None)
                 self.cfg.set("graceful_timeout", 5)
                 if control_socket:
@@ -96,6 +103,13 @@ class Command(BaseCommand):
         self.stdout.write(f"Liens des courriels : {settings.MAILLAGE_SITE_URL}/")
         Server().run()
 
+
+#: Threads per worker. With one thread (gunicorn's "sync" worker) a connection that
+#: sends nothing holds its worker until gunicorn kills it (30 s): browsers open such
+#: connections ahead of need, so a phone on a slow link could stall a small server.
+#: Two or more make gunicorn use its "gthread" worker, which waits for a request's
+#: first bytes in its poller, not in a thread.
+DEFAULT_THREADS = 4
 
 WILDCARD_HOSTS = {"", "0.0.0.0", "::", "[::]"}  # noqa: S104 (recognised, not bound)
 
