@@ -74,6 +74,23 @@ def test_recommendations(client, lozere):
     assert set(site) == set(s.ChosenSiteSerializer().fields)
 
 
+def test_function_and_family_together_combine_like_any_two_filters(client, lozere):
+    def places(**params):
+        r = get(client, "/api/coverage/", dept="48", threshold_km="10", **params)
+        assert r.status_code == 200, r.content[:300]
+        return r.json()
+
+    alone = places(function="digital-mediation")
+    within = places(function="digital-mediation", family="public-services")
+    assert within["summary"]["places"] == alone["summary"]["places"] > 0
+    # a function outside the family: no place is counted, and the figures say so
+    outside = places(function="digital-mediation", family="makers")
+    assert outside["summary"]["places"] == 0
+    assert all(t["population"] == 0 for t in outside["summary"]["thresholds"])
+    r = get(client, "/api/recommendations/", function="fablab", family="makers", add="1")
+    assert r.status_code == 200, r.content[:300]
+
+
 def test_recommendations_set_cover_and_from_scratch(client, lozere):
     body = get(client, "/api/recommendations/", type="france-services", target_share="0.95").json()
     assert body["kind"] == "set-cover" and body["lower_bound"] == 3 and body["feasible"]
@@ -96,7 +113,6 @@ BAD = [
     ("/api/coverage/", {"date": "2026-13-01"}, "date"),
     ("/api/coverage/", {"date": "9999-01-01"}, "date"),
     ("/api/coverage/", {"function": "boulangerie"}, "function"),
-    ("/api/coverage/", {"function": "fablab", "family": "makers"}, "function"),
     ("/api/coverage/", {"family": "nope"}, "family"),
     ("/api/coverage/", {"type": "chateau"}, "type"),
     ("/api/coverage/", {"dept": "4800"}, "dept"),

@@ -61,6 +61,8 @@ def test_dates_candidates_weekdays_shares():
     assert params.weekdays("lundi,samedi") == (0, 5)
     assert params.weekdays(None) == (0, 1, 2, 3, 4)
     assert params.share("95%") == pytest.approx(0.95) and params.share("0.8") == 0.8
+    assert params.threshold("2.5e1") == (25.0, None)  # as a program writes a number
+    assert params.threshold("1E-3km") == (0.001, "km")
     assert params.functions_of(None, "makers")[0] == ("fablab", "recyclery", "hackerspace")
     assert params.departements(["48,30", "2a"]) == ["48", "30", "2A"]
 

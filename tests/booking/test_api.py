@@ -61,13 +61,41 @@ def test_search_functional_and_charm(client, room, hotel, atelier):
         ({"equipment": "jacuzzi"}, "equipment"),
         ({"near": "north"}, "near"),
         ({"from": "2027-11-29T13:00"}, "to"),
-        ({"commune": "99999"}, "commune"),
+        ({"commune": "4809"}, "commune"),
     ],
 )
 def test_search_bad_parameters(client, room, params, parameter):
     response = client.get("/api/resources/", params)
     assert response.status_code == 400
     assert response.json()["parameter"] == parameter
+
+
+def test_a_well_formed_code_of_no_commune_is_not_found_and_named(client, room):
+    # The request is valid; the commune is missing: 404, like an unknown id in a path.
+    response = client.get("/api/resources/", {"commune": "99999"})
+    assert response.status_code == 404
+    assert response.json() == {
+        "error": "not_found",
+        "parameter": "commune",
+        "message": "Commune inconnue : 99999 (code INSEE).",
+    }
+    events = client.get("/api/events/", {"around": "2A172"})
+    assert events.status_code == 404 and events.json()["parameter"] == "around"
+    assert client.get("/api/events/", {"around": "Mende"}).status_code == 400
+
+
+def test_booking_an_unknown_resource_is_not_found(api):
+    body = {"resource": 987654, "start": "2027-11-29T10:00", "end": "2027-11-29T11:00"}
+    response = post(api, "/api/bookings/", body)
+    assert response.status_code == 404 and response.json()["parameter"] == "resource"
+
+
+def test_the_booking_api_reads_json_only(api):
+    response = api.post(
+        "/api/bookings/", {"resource": "1"}, HTTP_X_CSRFTOKEN="a" * 32
+    )  # a form body
+    assert response.status_code == 415
+    assert response.json()["error"] == "unsupported_media_type"
 
 
 def test_availability(client, room, person):

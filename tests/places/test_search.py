@@ -198,7 +198,6 @@ def test_naive_open_at_is_paris_time_and_aware_is_kept():
         ({"commune": "Mende"}, "commune", "INSEE"),
         ({"open_at": "tomorrow"}, "open_at", "ISO 8601"),
         ({"open_now": "maybe"}, "open_now", "1 ou 0"),
-        ({"open_now": "1", "open_at": "2026-11-26T10:00"}, "open_now", "ensemble"),
         ({"free": "2"}, "free", "1 ou 0"),
         ({"mobile": "x"}, "mobile", "1 ou 0"),
         ({"q": "x" * 201}, "q", "200"),
@@ -408,6 +407,23 @@ def test_open_now_uses_the_current_time(places):
         "Tiers-lieu de Florac",
         "Lieu à Paris",
     }
+
+
+def test_open_now_and_open_at_together_keep_places_open_at_both_moments(places):
+    def names(**fields):
+        return {h.place.name for h in search_places(PlaceFilter(**fields), now=THURSDAY_MORNING)}
+
+    now_only, then_only = names(open_now=True), names(open_at=THURSDAY_LUNCH)
+    both = names(open_now=True, open_at=THURSDAY_LUNCH)
+    assert both == now_only & then_only
+    in_sql = search_places(
+        PlaceFilter(open_now=True, open_at=THURSDAY_LUNCH), now=THURSDAY_MORNING, use_index=False
+    )
+    assert {h.place.name for h in in_sql} == both
+    assert "France Services Mende" in now_only and "France Services Mende" not in both
+    assert parse_filter({"open_now": "1", "open_at": "2026-11-26T12:30"}).moments(
+        THURSDAY_MORNING
+    ) == (dt.datetime(2026, 11, 26, 12, 30, tzinfo=PARIS), THURSDAY_MORNING)
 
 
 def test_a_mobile_unit_is_as_near_as_its_nearest_stop_and_found_in_the_communes_it_stops_at(

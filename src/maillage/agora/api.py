@@ -176,7 +176,7 @@ class IdeaListView(APIView):
         try:
             listing = parse_listing(request.query_params)
         except FilterError as error:
-            raise BadParameter(error.field, error.message) from None
+            raise error from None  # 400, or 404 for an unknown reference (exception_handler)
         ideas = list_ideas(Idea.objects.all(), listing).select_related("occurrence")
         return Response(
             IdeaSerializer([exports.row(i) for i in ideas[:MAX_RESULTS]], many=True).data

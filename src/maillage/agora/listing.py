@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from django.db.models import Case, IntegerField, Value, When
 
+from maillage.places.filters import INSEE_CODE
 from maillage.places.search import FilterError
 
 from .models import Idea, Status
@@ -52,6 +53,12 @@ def parse_listing(params) -> Listing:
         raise FilterError(name, "valeurs possibles : place, commune, network.")
     _, place = value("place")
     _, commune = value("commune")
+    if commune and not INSEE_CODE.match(commune.upper()):
+        raise FilterError(
+            "commune",
+            f"commune doit être un code INSEE, par exemple 48095 (reçu « {commune[:20]} »).",
+        )
+    commune = commune.upper()
     return Listing(
         sort=sort or "recentes", status=status, place=place, commune=commune, scope=scope
     )

@@ -28,6 +28,7 @@ MAX_DEPARTEMENTS = 20
 DEFAULT_TIME_LIMIT = 5.0
 #: recommendations compare every commune with every candidate within the threshold
 MAX_RECOMMEND_THRESHOLD = {"km": 100.0, "min": 120.0}
+MAX_THRESHOLDS = 8  # thresholds a coverage can be asked at
 _TRUE = {"1", "true", "yes", "on", "oui", "vrai"}
 _FALSE = {"0", "false", "no", "off", "non", "faux", ""}
 
@@ -39,7 +40,7 @@ def _one(request, name: str) -> str | None:
     value = values[0] if values else None
     if value is not None and ("\x00" in value or len(value) > 200):
         raise ParameterError(name, "valeur trop longue ou invalide.")
-    return value
+    return value if value is None or value.strip() else None  # empty: absent, as everywhere
 
 
 def _flag(request, name: str) -> bool:
@@ -64,8 +65,8 @@ def _thresholds(request) -> tuple[list[str], str | None]:
     if km and mins:
         raise ParameterError("threshold_km", "threshold_km et threshold_min s'excluent.")
     for name, values in (("threshold_km", km), ("threshold_min", mins)):
-        if len(values) > 8:
-            raise ParameterError(name, "au plus 8 seuils.")
+        if len(values) > MAX_THRESHOLDS:
+            raise ParameterError(name, f"au plus {MAX_THRESHOLDS} seuils.")
         for v in values:
             if v.strip().lower().endswith(("km", "min")):
                 raise ParameterError(name, f"un nombre est attendu, pas « {v[:20]} ».")
@@ -162,6 +163,8 @@ COMMON_PARAMETERS = [
     ),
 ]
 BAD_REQUEST = error_responses(400)[400]
+_TYPE = "(?:" + "|".join(sorted(params.TYPE_SLUGS)) + ")"
+_CANDIDATES_PATTERN = rf"^(?:communes|types:{_TYPE}(?:,{_TYPE})*)$"
 
 
 @extend_schema(
@@ -177,6 +180,7 @@ BAD_REQUEST = error_responses(400)[400]
             "est mal desservie. Les chiffres sont donnés aussi à 5, 10, 20 et 30 km.",
             exclusive_minimum=True,
             many=True,
+            max_items=MAX_THRESHOLDS,
         ),
         number_parameter(
             "threshold_min",
@@ -186,6 +190,7 @@ BAD_REQUEST = error_responses(400)[400]
             "chiffres aussi à 10, 20 et 30 min.",
             exclusive_minimum=True,
             many=True,
+            max_items=MAX_THRESHOLDS,
         ),
     ],
     responses={200: s.CoverageResponseSerializer, 400: BAD_REQUEST},
@@ -217,15 +222,15 @@ class CoverageView(AnalysisView):
         number_parameter(
             "threshold_km",
             0,
-            params.MAX_THRESHOLD["km"],
-            "Le seuil en km (défaut 10 ; 0 < s ≤ 200).",
+            MAX_RECOMMEND_THRESHOLD["km"],
+            "Le seuil en km (défaut 10 ; 0 < s ≤ 100).",
             exclusive_minimum=True,
         ),
         number_parameter(
             "threshold_min",
             0,
-            params.MAX_THRESHOLD["min"],
-            "Le seuil en minutes (avec travel ; défaut 20 ; 0 < s ≤ 240).",
+            MAX_RECOMMEND_THRESHOLD["min"],
+            "Le seuil en minutes (avec travel ; défaut 20 ; 0 < s ≤ 120).",
             exclusive_minimum=True,
         ),
         number_parameter(
@@ -237,7 +242,7 @@ class CoverageView(AnalysisView):
         ),
         OpenApiParameter(
             "candidates",
-            str,
+            {"type": "string", "pattern": _CANDIDATES_PATTERN, "example": "types:hotel,school"},
             description="Sites possibles : « communes » (défaut : le centre de chaque commune) "
             "ou « types:hotel,school,town-hall,cafe » (des lieux existants de ces types).",
         ),

@@ -39,7 +39,10 @@ TRAVEL_LABELS: dict[str, str] = {
 WEEKDAYS = ("Mo", "Tu", "We", "Th", "Fr", "Sa", "Su")
 WEEKDAY_NAMES = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
 _DEPT = re.compile(r"^(?:\d{2,3}|2[AB])$")
-_THRESHOLD = re.compile(r"^\s*(\d+(?:[.,]\d+)?)\s*(km|min|mn|minutes?)?\s*$", re.IGNORECASE)
+# A number as people write it (« 7,5 ») or as programs do (« 7.5e0 »), then an optional unit.
+_THRESHOLD = re.compile(
+    r"^\s*(\d+(?:[.,]\d+)?(?:e[+-]?\d+)?)\s*(km|min|mn|minutes?)?\s*$", re.IGNORECASE
+)
 MAX_THRESHOLD = {"km": 200.0, "min": 240.0}
 
 
@@ -55,9 +58,12 @@ def departements(values: Iterable[str] | None, parameter: str = "dept") -> list[
 
 
 def functions_of(function: str | None, family: str | None) -> tuple[tuple[str, ...] | None, str]:
-    """The function slugs asked for (None: every place) and a French label."""
-    if function and family:
-        raise ParameterError("function", "indiquez une fonction ou une famille, pas les deux.")
+    """The function slugs asked for (None: every place) and a French label.
+
+    ``function`` and ``family`` together combine like every other filter: the
+    functions named that belong to the family (none, when none does: then no
+    place is counted, which the figures say)."""
+    slugs = None
     if function:
         slugs = tuple(dict.fromkeys(s.strip() for s in function.split(",") if s.strip()))
         for s in slugs:
@@ -66,13 +72,18 @@ def functions_of(function: str | None, family: str | None) -> tuple[tuple[str, .
                     "function",
                     f"fonction inconnue « {s[:40]} » ; les fonctions : {', '.join(FUNCTION_SLUGS)}.",
                 )
+    if family and family not in FAMILY_FUNCTIONS:
+        raise ParameterError(
+            "family",
+            f"famille inconnue « {family[:40]} » ; les familles : {', '.join(FAMILY_FUNCTIONS)}.",
+        )
+    if slugs and family:
+        kept = tuple(s for s in slugs if s in FAMILY_FUNCTIONS[family])
+        named = " ou ".join(FUNCTION_LABELS[s] for s in slugs)
+        return kept, f"{named}, dans la famille « {FAMILY_LABELS[family]} »"
+    if slugs:
         return slugs, " ou ".join(FUNCTION_LABELS[s] for s in slugs)
     if family:
-        if family not in FAMILY_FUNCTIONS:
-            raise ParameterError(
-                "family",
-                f"famille inconnue « {family[:40]} » ; les familles : {', '.join(FAMILY_FUNCTIONS)}.",
-            )
         return FAMILY_FUNCTIONS[family], f"famille « {FAMILY_LABELS[family]} »"
     return None, "tous les lieux"
 

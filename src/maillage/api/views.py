@@ -64,7 +64,7 @@ def place_filter(request):
     try:
         return parse_filter(request.query_params)
     except FilterError as error:
-        raise BadParameter(error.field, error.message) from None
+        raise error from None  # 400, or 404 for an unknown reference (exception_handler)
 
 
 def departements(request, default=None) -> list[str] | None:
@@ -86,7 +86,7 @@ def flag(request, name: str) -> bool:
     try:
         return bool(parse_bool(name, request.query_params.get(name)))
     except FilterError as error:
-        raise BadParameter(error.field, error.message) from None
+        raise error from None  # 400, or 404 for an unknown reference (exception_handler)
 
 
 def places_queryset(request):
@@ -189,7 +189,11 @@ PLACE_PARAMETERS = [
         description="Ouvert à ce moment (ISO 8601 ; sans fuseau : heure de Paris). Avec function : "
         "les horaires propres de la fonction.",
     ),
-    OpenApiParameter("open_now", _BOOL, description="Ouvert maintenant."),
+    OpenApiParameter(
+        "open_now",
+        _BOOL,
+        description="Ouvert maintenant (avec open_at : ouvert maintenant et à ce moment-là).",
+    ),
     OpenApiParameter("free", _BOOL, description="Gratuit ou en partie gratuit."),
     OpenApiParameter("accessible", _BOOL, description="Accessible en fauteuil roulant."),
     OpenApiParameter(

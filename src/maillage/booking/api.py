@@ -19,16 +19,18 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from rest_framework import serializers
 from rest_framework import status as http
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from maillage.core import clock
-from maillage.core.api_errors import json_object
-from maillage.core.openapi import datetime_parameter, number_parameter
+from maillage.core.api_errors import json_body
+from maillage.core.openapi import DATETIME_PATTERN, datetime_parameter, number_parameter
 from maillage.core.params import ParameterError, parse_datetime, parse_near
+from maillage.core.parsers import SafeJSONParser
 
 from . import availability, search, services
 from .models import EQUIPMENT, Booking, Kind, Resource
@@ -42,7 +44,7 @@ REASON_MAX = Booking._meta.get_field("reason").max_length
 
 
 def bad(error: ParameterError) -> Response:
-    return Response(error.as_dict(), status=http.HTTP_400_BAD_REQUEST)
+    return Response(error.as_dict(), status=error.status)
 
 
 def _text(params, name: str, limit: int) -> str:
@@ -260,8 +262,37 @@ class AvailabilityView(APIView):
         )
 
 
+@extend_schema_field({"type": "string", "pattern": DATETIME_PATTERN, "example": "2026-12-03T14:30"})
+class _Moment(serializers.CharField):
+    """A moment as the API reads it (ISO 8601, 1970–2200, Paris time without offset)."""
+
+
+class BookingInSerializer(serializers.Serializer):
+    """What POST /api/bookings/ reads (documentation: the view checks each field and
+    answers 400 naming it)."""
+
+    resource = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
+    start = _Moment()
+    end = _Moment(help_text="après start")
+    seats = serializers.IntegerField(min_value=1, max_value=500, required=False)
+    repeat = serializers.ChoiceField(
+        choices=sorted(services.REPEATS),
+        required=False,
+        help_text="days (jours ouvrés consécutifs), weekly ou monthly",
+    )
+    count = serializers.IntegerField(
+        min_value=1,
+        max_value=services.MAX_OCCURRENCES,
+        required=False,
+        help_text="avec repeat : au plus 5 jours, ou 60 semaines ou mois",
+    )
+    purpose = serializers.CharField(max_length=PURPOSE_MAX, required=False, allow_blank=True)
+
+
 class BookingListView(APIView):
     permission_classes = [IsAuthenticated]
+    # A JSON API: the web pages book through their own forms.
+    parser_classes = [SafeJSONParser]
 
     @extend_schema(
         parameters=[
@@ -291,11 +322,16 @@ class BookingListView(APIView):
         return Response({"results": [booking_dict(b) for b in qs.order_by("start")[:500]]})
 
     @extend_schema(
-        request=OpenApiTypes.OBJECT,
-        responses={201: OpenApiTypes.OBJECT, 400: OpenApiTypes.OBJECT, 409: OpenApiTypes.OBJECT},
+        request=BookingInSerializer,
+        responses={
+            201: OpenApiTypes.OBJECT,
+            400: OpenApiTypes.OBJECT,
+            404: OpenApiTypes.OBJECT,
+            409: OpenApiTypes.OBJECT,
+        },
     )
     def post(self, request):
-        d = json_object(request.data)
+        d = json_body(request)
         try:
             rid = _int(d, "resource", 0, 1, 2**63 - 1)
             if not rid:
@@ -316,7 +352,14 @@ class BookingListView(APIView):
             return bad(error)
         resource = Resource.objects.filter(pk=rid).select_related("place").first()
         if resource is None:
-            return bad(BadParameter("resource", f"Aucune ressource {rid}."))
+            return Response(
+                {
+                    "error": "not_found",
+                    "parameter": "resource",
+                    "message": f"Aucune ressource {rid}.",
+                },
+                status=http.HTTP_404_NOT_FOUND,
+            )
         try:
             if repeat:
                 made = services.book_series(
@@ -338,12 +381,24 @@ class BookingListView(APIView):
         return Response(booking_dict(booking), status=http.HTTP_201_CREATED)
 
 
+class BookingActionInSerializer(serializers.Serializer):
+    """What the actions on a booking read (all optional; documentation only)."""
+
+    reason = serializers.CharField(
+        max_length=REASON_MAX, required=False, allow_blank=True, help_text="decline, cancel"
+    )
+    series = serializers.BooleanField(
+        required=False, help_text="cancel : aussi les suivantes de la série"
+    )
+
+
 class BookingActionView(APIView):
     permission_classes = [IsAuthenticated]
+    parser_classes = [SafeJSONParser]
     action = ""
 
     @extend_schema(
-        request=OpenApiTypes.OBJECT,
+        request=BookingActionInSerializer,
         responses={200: OpenApiTypes.OBJECT, 403: OpenApiTypes.OBJECT, 409: OpenApiTypes.OBJECT},
     )
     def post(self, request, pk: int):
@@ -354,7 +409,7 @@ class BookingActionView(APIView):
             else Booking.objects.filter(visible)
         )
         booking = get_object_or_404(qs.distinct(), pk=pk)
-        data = json_object(request.data)
+        data = json_body(request)
         try:
             reason = _text(data, "reason", REASON_MAX)
         except BadParameter as error:

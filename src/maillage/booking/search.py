@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 
 from django.db.models import Prefetch
 
+from maillage.core.params import UnknownReference
+from maillage.places.filters import INSEE_CODE
 from maillage.places.models import Closure
 from maillage.places.search import FilterError, _bbox_q, bounding_box, haversine_km
 from maillage.territory.models import Commune
@@ -63,10 +65,12 @@ def validate(q: Query) -> None:
             raise FilterError("to", "Au plus 31 jours entre from et to.")
     if q.radius_km is not None and not 0 < q.radius_km <= 300:
         raise FilterError("radius_km", "radius_km doit être compris entre 0 et 300.")
+    if q.commune and not INSEE_CODE.match(q.commune.upper()):
+        raise FilterError("commune", "commune doit être un code INSEE (48095).")
     if q.commune and q.near is None:
         commune = Commune.objects.filter(code=q.commune).first()
         if commune is None or commune.centroid_lat is None:
-            raise FilterError("commune", f"Commune inconnue : {q.commune} (code INSEE).")
+            raise UnknownReference("commune", f"Commune inconnue : {q.commune} (code INSEE).")
         q.near = (commune.centroid_lat, commune.centroid_lon)
 
 

@@ -117,7 +117,9 @@ def error_body(status: int, exc: Exception, data: Any) -> dict:
 
 def exception_handler(exc: Exception, context: dict):
     if isinstance(exc, ParameterError):
-        exc = BadParameter(exc.parameter, exc.message)
+        error = ApiError(exc.status, exc.code, exc.message)
+        error.detail = exc.as_dict()  # error, parameter, message: the one shape's order
+        exc = error
     from rest_framework.views import exception_handler as drf_exception_handler
 
     response = drf_exception_handler(exc, context)
@@ -137,6 +139,17 @@ def not_found(request, exception=None):
             {"error": "not_found", "message": "Aucune ressource à cette adresse."}, status=404
         )
     return page_not_found(request, exception)
+
+
+def json_body(request) -> dict:
+    """The body of a JSON-only operation as a JSON object: {} when there is none, a 415
+    for a form or any other kind of body (Django's CSRF check has already read a form,
+    and DRF would then hand the view an empty one), a 400 when it is not an object."""
+    if request.content_type.split(";")[0].strip() not in ("", "application/json") and (
+        request.META.get("CONTENT_LENGTH") not in (None, "", "0")
+    ):
+        raise exceptions.UnsupportedMediaType(request.content_type)
+    return json_object(request.data)
 
 
 def json_object(data: Any) -> dict:

@@ -54,6 +54,7 @@ def number_parameter(
     integer: bool = False,
     exclusive_minimum: bool = False,
     many: bool = False,
+    max_items: int | None = None,
     required: bool = False,
 ) -> OpenApiParameter:
     """A number the API bounds, with its bounds in the schema (clients and schemathesis
@@ -64,6 +65,8 @@ def number_parameter(
         schema["exclusiveMinimum"] = True  # OpenAPI 3.0: a flag on minimum
     if many:
         schema = {"type": "array", "items": schema}
+        if max_items is not None:
+            schema["maxItems"] = max_items
     return OpenApiParameter(
         name, schema, description=description, required=required, explode=True if many else None
     )
@@ -103,4 +106,26 @@ def shared_parameters_hook(result, generator, request, public):
                     {"pattern", "enum", "format"} & set(schema)
                 ):
                     schema["pattern"] = NO_NUL
+                if parameter.get("in") == "query" and not parameter.get("required"):
+                    _empty_means_absent(parameter)
     return result
+
+
+def _empty_means_absent(parameter: dict) -> None:
+    """An optional query parameter sent empty (``?family=``, as an HTML form sends a
+    field left blank) counts as absent everywhere in the API: say so in its schema,
+    so that its closed list or pattern still admits the empty value."""
+    schema = parameter["schema"]
+    target = schema["items"] if schema.get("type") == "array" else schema
+    if "$ref" in target:
+        empty = {"type": "string", "maxLength": 0}
+        replacement = {"anyOf": [dict(target), empty]}
+        if target is schema:
+            parameter["schema"] = replacement
+        else:
+            schema["items"] = replacement
+    elif "enum" in target and "" not in target["enum"]:
+        target["enum"] = [*target["enum"], ""]
+    elif "pattern" in target and target["pattern"] != NO_NUL:
+        inner = target["pattern"].removeprefix("^").removesuffix("$")
+        target["pattern"] = f"^(?:{inner})?$"

@@ -27,7 +27,11 @@ _D = TypeVar("_D", dt.date, dt.datetime)
 
 
 class ParameterError(ValueError):
-    """A bad parameter: ``parameter`` names it, ``message`` says why (in French)."""
+    """A bad parameter: ``parameter`` names it, ``message`` says why (in French).
+    The API answers it with ``status`` and the error code ``code``."""
+
+    status = 400
+    code = "bad_parameter"
 
     def __init__(self, parameter: str, message: str):
         super().__init__(f"{parameter} : {message}")
@@ -39,7 +43,16 @@ class ParameterError(ValueError):
         return self.parameter
 
     def as_dict(self) -> dict[str, str]:
-        return {"error": "bad_parameter", "parameter": self.parameter, "message": self.message}
+        return {"error": self.code, "parameter": self.parameter, "message": self.message}
+
+
+class UnknownReference(ParameterError):
+    """A parameter well formed that names nothing the platform knows (a commune code
+    of no commune): the API answers 404 naming the parameter, like an unknown id in a
+    path, not 400 (the request was valid; the thing is missing)."""
+
+    status = 404
+    code = "not_found"
 
 
 def year_message() -> str:

@@ -16,6 +16,8 @@ from typing import Any
 from django.db.models import Q
 
 from maillage.core import clock, params
+from maillage.core.params import UnknownReference
+from maillage.places.filters import INSEE_CODE
 from maillage.places.models import Audience
 from maillage.places.search import FilterError, haversine_km, parse_near
 from maillage.territory.models import Commune
@@ -71,9 +73,12 @@ def parse_agenda_filter(params: Mapping[str, Any]) -> AgendaFilter:
     if near:
         f.near = parse_near(near)
     elif around:
+        if not INSEE_CODE.match(around.upper()):
+            raise FilterError("around", "around doit être un code INSEE (48095).")
+        around = around.upper()
         commune = Commune.objects.filter(code=around).only("centroid_lat", "centroid_lon").first()
         if commune is None or commune.centroid_lat is None:
-            raise FilterError("around", "around doit être le code INSEE d'une commune connue.")
+            raise UnknownReference("around", f"aucune commune connue n'a le code INSEE {around}.")
         f.near = (commune.centroid_lat, commune.centroid_lon)
     radius = _text(params, "radius_km")
     if radius:

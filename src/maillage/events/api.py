@@ -164,7 +164,7 @@ class OccurrenceListView(APIView):
         try:
             f = parse_agenda_filter(request.query_params)
         except FilterError as error:
-            raise BadParameter(error.field, error.message) from None
+            raise error from None  # 400, or 404 for an unknown reference (exception_handler)
         hits = find_occurrences(f, limit=MAX_RESULTS)
         return Response(
             OccurrenceSerializer(

@@ -39,7 +39,7 @@ FAMILY_SLUGS: frozenset[str] = frozenset(fam[0] for fam in FAMILIES)
 FAMILY_OF: dict[str, str] = {f[0]: fam[0] for fam in FAMILIES for f in fam[3]}
 TYPE_SLUGS: frozenset[str] = frozenset(PlaceType.values)
 
-_INSEE = re.compile(r"^(?:\d{5}|2[AB]\d{3})$")
+INSEE_CODE = re.compile(r"^(?:\d{5}|2[AB]\d{3})$")
 
 
 @dataclass
@@ -58,12 +58,19 @@ class PlaceFilter:
     q: str = ""
 
     def moment(self, now: dt.datetime | None = None) -> dt.datetime | None:
-        """The moment places must be open at, if any (``open_at`` wins over ``open_now``)."""
+        """The moment a card's status speaks of, if any (``open_at`` before ``open_now``)."""
+        moments = self.moments(now)
+        return moments[0] if moments else None
+
+    def moments(self, now: dt.datetime | None = None) -> tuple[dt.datetime, ...]:
+        """Every moment places must be open at: ``open_at``, now (``open_now``), or
+        both (filters combine: open now and at that moment)."""
+        found = []
         if self.open_at is not None:
-            return hours._aware(self.open_at)
+            found.append(hours._aware(self.open_at))
         if self.open_now:
-            return now or clock.now()
-        return None
+            found.append(now or clock.now())
+        return tuple(found)
 
     @property
     def is_empty(self) -> bool:
@@ -156,7 +163,7 @@ def parse_filter(params: Mapping[str, Any]) -> PlaceFilter:
 
     commune = single(params, "commune")
     if commune is not None:
-        if not _INSEE.match(commune.upper()):
+        if not INSEE_CODE.match(commune.upper()):
             raise FilterError(
                 "commune",
                 f"commune doit être un code INSEE à 5 caractères, par exemple 48095 (reçu « {commune[:40]} »).",
@@ -167,8 +174,6 @@ def parse_filter(params: Mapping[str, Any]) -> PlaceFilter:
     if open_at is not None:
         f.open_at = parse_datetime(open_at, "open_at")  # within the platform's years
     f.open_now = bool(parse_bool("open_now", single(params, "open_now")))
-    if f.open_now and f.open_at is not None:
-        raise FilterError("open_now", "open_now et open_at ne peuvent être donnés ensemble.")
 
     f.free = bool(parse_bool("free", single(params, "free")))
     f.accessible = bool(parse_bool("accessible", single(params, "accessible")))

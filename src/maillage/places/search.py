@@ -300,8 +300,9 @@ def model_find(
             keep = dist <= f.radius_km  # NaN (no position) is never within
             rows, dist = rows[keep], dist[keep]
 
-    moment = f.moment(now)
-    if moment is not None and len(rows):
+    for moment in f.moments(now):
+        if not len(rows):
+            break
         moment = hours._aware(moment)
         functions = f.functions or None
         records = net.records

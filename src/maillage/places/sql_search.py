@@ -163,10 +163,10 @@ def sql_find(
         keep = text_ids(f, [r[0] for r in rows])
         rows = [r for r in rows if r[0] in keep]
 
-    moment = f.moment(now)
-    if moment is not None and rows:
-        keep = open_ids(f, [r[0] for r in rows], moment)
-        rows = [r for r in rows if r[0] in keep]
+    for moment in f.moments(now):
+        if rows:
+            keep = open_ids(f, [r[0] for r in rows], moment)
+            rows = [r for r in rows if r[0] in keep]
 
     if f.near is not None:
         rows.sort(
