@@ -139,3 +139,29 @@ def test_signing_up_opens_no_smtp_connection(client, mailbox, frozen_clock, mood
     assert sign_up(client).status_code == 302
     assert mailbox.connections == before
     mailbox.ride_out(mood, frozen_clock, ["roald@example.org"])
+
+
+@pytest.mark.parametrize(
+    ("next_path", "promise"),
+    [
+        ("/reserver/ressources/3/?date=2026-12-07", "votre réservation vous attend"),
+        ("/agora/idees/12/", "soutenir ou suivre une idée"),
+        ("/agenda/atelier-numerique/", "vous inscrire à l'événement"),
+        ("/lieux/polen/", None),
+    ],
+)
+@pytest.mark.django_db
+def test_logging_in_on_the_way_promises_only_what_the_page_was_for(client, next_path, promise):
+    every_promise = {
+        "votre réservation vous attend",
+        "soutenir ou suivre une idée",
+        "vous inscrire à l'événement",
+        "proposer ou corriger un lieu",
+    }
+    for name in ("login", "signup", "signup_done"):
+        response = client.get(reverse(f"accounts:{name}"), {"next": next_path})
+        page = response.content.decode().replace("&#x27;", "'")
+        shown = {p for p in every_promise if p in page}
+        assert shown == ({promise} if promise else set()), name
+    login = client.get(reverse("accounts:login"), {"next": next_path}).content.decode()
+    assert "vous reviendrez ensuite où vous en étiez" in login

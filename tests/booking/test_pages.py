@@ -143,3 +143,27 @@ def test_near_any_commune_of_the_territory_typed_as_people_type_it(client, open_
     unknown = client.get("/reserver/", {**query, "commune": "Atlantide"}).content.decode()
     assert "Aucune commune du territoire ne s&#x27;appelle « Atlantide »" in unknown
     assert 'value="Atlantide"' in unknown
+
+
+def test_my_bookings_show_what_comes_soonest_first_then_the_past(
+    client, frozen_clock, person, room, atelier
+):
+    from .conftest import paris
+
+    room.price_hour = 5
+    room.save()
+    atelier.address = "2 rue de l'Ange"
+    atelier.save()
+    for day, purpose in ((20, "Dans longtemps"), (1, "Déjà passé"), (3, "Bientôt")):
+        month = 11 if day == 1 else 12
+        Booking.objects.create(
+            resource=room, user=person, start=paris(2026, month, day, 10),
+            end=paris(2026, month, day, 11), status="confirmed", purpose=purpose,
+        )  # fmt: skip
+    client.force_login(person)
+    page = client.get("/reserver/mes-reservations/").content.decode()
+    coming, past = page.split("À venir", 1)[1].split("Passées", 1)
+    assert coming.index("Bientôt") < coming.index("Dans longtemps")
+    assert "Déjà passé" in past and "Déjà passé" not in coming
+    assert "2 rue de l&#x27;Ange, Mende" in coming and "5 €/h" in coming
+    assert coming.count("Annuler la réservation") == 2 and "Annuler la réservation" not in past

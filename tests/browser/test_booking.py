@@ -125,3 +125,45 @@ def test_the_commune_field_suggests_as_people_type(
         "Pont de Montvert - Sud Mont Lozère"
     )
     assert page.locator(".errorlist").count() == 0
+
+
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
+def test_my_bookings_on_a_phone_and_a_desktop(
+    open_page, live_server, mende_room, axe_source, viewport
+):
+    """Coming bookings soonest first with their place, address, price and object; the
+    past below; nothing wider than the screen; cancelling asks once, then says so."""
+    import datetime as dt
+
+    from maillage.core import clock
+
+    from .test_booking_days import TOO_WIDE
+
+    room, person, _host = mende_room
+    room.place.address = "Rue du Faubourg Montbel"
+    room.place.save()
+    today = clock.now().replace(hour=10, minute=0, second=0, microsecond=0)
+    for days, purpose in ((9, "Comité des usagers"), (2, "Visio avec la région"), (-5, "Passé")):
+        Booking.objects.create(
+            resource=room, user=person, start=today + dt.timedelta(days=days),
+            end=today + dt.timedelta(days=days, hours=2), status="confirmed", purpose=purpose,
+        )  # fmt: skip
+    page = open_page(viewport)
+    log_in(page, live_server, person)
+    page.goto(f"{live_server.url}/reserver/mes-reservations/")
+    coming = page.locator("table.bookings:not(.past) tr[data-booking]")
+    expect(coming).to_have_count(2)
+    expect(coming.first).to_contain_text("Visio avec la région")
+    expect(coming.first).to_contain_text("Rue du Faubourg Montbel, Mende")
+    expect(coming.first).to_contain_text("10 €/h")
+    expect(page.locator("table.past tr[data-booking]")).to_contain_text("Passé")
+    assert page.evaluate(TOO_WIDE) == []
+    assert serious_violations(page, axe_source) == []
+    name = "phone" if viewport == PHONE else "desktop"
+    screenshot(page, f"mes-reservations-{name}")
+    coming.first.get_by_text("Annuler…").click()
+    coming.first.get_by_label("Motif (facultatif)").fill("Réunion déplacée")
+    coming.first.get_by_role("button", name="Annuler la réservation").click()
+    page.wait_for_url("**/mes-reservations/")
+    expect(page.locator("tr[data-status='cancelled']")).to_contain_text("Réunion déplacée")
+    assert page.evaluate(TOO_WIDE) == []

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
 from django.contrib.auth.tokens import PasswordResetTokenGenerator
@@ -14,6 +14,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from maillage.core import clock, mail
 from maillage.core.mail import absolute
@@ -187,11 +188,34 @@ def export_personal_data(user: User) -> dict[str, Any]:
 def delete_account(user: User) -> None:
     """Delete the account: the person stops hosting their places, their claims go,
     their proposals and flags stay without them, their ideas and comments in the
-    agora stay anonymised, the history keeps the changes without saying who made
-    them (the ``MAILLAGE_FORGET_PERSON_HOOKS`` of the apps above accounts), and the
-    e-mails to them are deleted from the outbox."""
+    agora stay anonymised, their bookings and registrations to come are cancelled
+    and the past ones keep only their dates, their newsletter subscription ends,
+    the history keeps the changes without saying who made them (the
+    ``MAILLAGE_FORGET_PERSON_HOOKS`` of the apps above accounts), and the e-mails to
+    them are deleted from the outbox."""
     user.hosted_places.clear()
     for forget in _hooks("MAILLAGE_FORGET_PERSON_HOOKS"):
         forget(user)
     mail.forget_address(user.email)
     user.delete()
+
+
+#: What waits for a person who logs in or signs up on the way to something (``next``):
+#: the first path prefix that matches says it; another page gets no promise.
+_WAITING = (
+    ("/reserver/", _lazy("votre réservation vous attend, il restera à la confirmer")),
+    ("/agenda/", _lazy("vous pourrez alors vous inscrire à l'événement")),
+    ("/agora/", _lazy("vous pourrez alors proposer, soutenir ou suivre une idée")),
+    ("/contribuer/", _lazy("vous pourrez alors proposer ou corriger un lieu")),
+)
+
+
+def what_waits(next_path: str) -> str:
+    """In words, what a person comes back to after logging in or confirming their
+    account: only what the page they came from is for (no booking promised to
+    someone who wanted to support an idea)."""
+    path = urlsplit(next_path or "").path
+    for prefix, words in _WAITING:
+        if path.startswith(prefix):
+            return str(words)
+    return ""

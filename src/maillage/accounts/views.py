@@ -69,11 +69,20 @@ def signup(request):
                 form.add_error("email", str(error))
             else:
                 return redirect(_with_next(reverse("accounts:signup_done"), target))
-    return render(request, "accounts/signup.html", {"form": form, "next": target})
+    return render(
+        request,
+        "accounts/signup.html",
+        {"form": form, "next": target, "waits": services.what_waits(target)},
+    )
 
 
 def signup_done(request):
-    return render(request, "accounts/signup_done.html", {"next": safe_next(request)})
+    target = safe_next(request)
+    return render(
+        request,
+        "accounts/signup_done.html",
+        {"next": target, "waits": services.what_waits(target)},
+    )
 
 
 def confirm_email(request, uidb64, token):
@@ -136,6 +145,11 @@ class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     authentication_form = LoginForm
     redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["waits"] = services.what_waits(context.get(self.redirect_field_name, ""))
+        return context
 
 
 class PasswordResetView(auth_views.PasswordResetView):

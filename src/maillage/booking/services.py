@@ -366,3 +366,40 @@ def account_context(user) -> dict:
         .distinct()
     )
     return {"booking_requests": list(pending[:100])}
+
+
+# --------------------------------------------------------------------------- personal data
+
+
+def personal_data(user) -> dict:
+    """What booking holds about ``user`` (``MAILLAGE_PERSONAL_DATA_PROVIDERS``): every
+    booking, with its object as typed."""
+    bookings = Booking.objects.filter(user=user).select_related("resource__place")
+    return {
+        "bookings": [
+            {
+                "id": b.pk,
+                "resource": b.resource.name,
+                "place": b.resource.place.name,
+                "start": b.start.isoformat(),
+                "end": b.end.isoformat(),
+                "seats": b.seats,
+                "status": b.status,
+                "purpose": b.purpose,
+                "reason": b.reason,
+                "created_at": b.created_at.isoformat(),
+            }
+            for b in bookings.order_by("start")
+        ]
+    }
+
+
+def forget_person(user) -> None:
+    """Before an account is deleted (``MAILLAGE_FORGET_PERSON_HOOKS``): the bookings to
+    come are cancelled (their hosts are told, the slots free up: nobody could be
+    reached about them any more); every booking keeps its times for the places'
+    occupancy figures, without the person or what they typed."""
+    now = clock.now()
+    for booking in Booking.objects.filter(user=user, status__in=HOLDING, end__gt=now):
+        cancel(user, booking, "Compte supprimé.")
+    Booking.objects.filter(user=user).update(purpose="", reason="")

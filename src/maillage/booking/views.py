@@ -35,15 +35,24 @@ def _ics(payload: bytes, filename: str) -> HttpResponse:
     return response
 
 
+PAST_BOOKINGS_SHOWN = 30  # the rest stays in the data export and the calendar feed
+
+
 @login_required
 def mine(request):
+    """A person's bookings: coming ones soonest first, then the last past ones; each
+    with its object, its place's address and price, and what can be done with it."""
     feed, _ = FeedToken.objects.get_or_create(user=request.user)
-    bookings = (
-        Booking.objects.filter(user=request.user)
-        .select_related("resource__place")
-        .order_by("-start")[:200]
+    now = clock.now()
+    mine = Booking.objects.filter(user=request.user).select_related("resource__place__commune")
+    # What is coming first, soonest on top; then the past, latest on top.
+    upcoming = mine.filter(end__gte=now).order_by("start")[:200]
+    past = mine.filter(end__lt=now).order_by("-start")[:PAST_BOOKINGS_SHOWN]
+    return render(
+        request,
+        "booking/mine.html",
+        {"upcoming": upcoming, "past": past, "feed": feed, "past_shown": PAST_BOOKINGS_SHOWN},
     )
-    return render(request, "booking/mine.html", {"bookings": bookings, "feed": feed})
 
 
 @login_required

@@ -20,7 +20,7 @@ from django.utils.text import slugify
 from maillage.core import clock, mail
 from maillage.core.mail import absolute
 
-from .models import Event, Occurrence, Registration
+from .models import Event, Occurrence, Registration, Subscriber
 from .recurrence import local_naive
 
 # How far ahead a recurring event's dates are materialised.
@@ -348,3 +348,66 @@ def send_reminders(now=None) -> int:
                 _notify(registration, "events/email/reminder")
                 sent += 1
     return sent
+
+
+# --------------------------------------------------------------------------- personal data
+
+
+def _registrations_of(user):
+    """The registrations a person made: with their account, or with its e-mail
+    address before they had one (the address is theirs: they confirmed it)."""
+    from django.db.models import Q
+
+    return Registration.objects.filter(Q(user=user) | Q(email__iexact=user.email))
+
+
+def personal_data(user) -> dict:
+    """What events hold about ``user`` (``MAILLAGE_PERSONAL_DATA_PROVIDERS``)."""
+    registrations = _registrations_of(user).select_related("occurrence__event")
+    return {
+        "event_registrations": [
+            {
+                "id": r.pk,
+                "event": r.occurrence.event.title,
+                "start": r.occurrence.start.isoformat(),
+                "name": r.name,
+                "email": r.email,
+                "status": r.status,
+                "created_at": r.created_at.isoformat(),
+            }
+            for r in registrations.order_by("occurrence__start")
+        ],
+        "newsletter": [
+            {
+                "email": s.email,
+                "communes": s.communes,
+                "themes": s.themes,
+                "frequency": s.frequency,
+                "confirmed": s.confirmed_at is not None,
+            }
+            for s in Subscriber.objects.filter(email__iexact=user.email)
+        ],
+    }
+
+
+def forget_person(user, now=None) -> None:
+    """Before an account is deleted (``MAILLAGE_FORGET_PERSON_HOOKS``): registrations to
+    come are cancelled (a seat freed goes to the first on the waiting list), and every
+    registration keeps only its count in the event's figures: no name, no address."""
+    now = now or clock.now()
+    coming = _registrations_of(user).filter(
+        occurrence__end__gt=now,
+        status__in=[Registration.Status.REGISTERED, Registration.Status.WAITING],
+    )
+    for registration in coming:
+        cancel_registration(registration, now)
+    for registration in _registrations_of(user):
+        registration.user = None
+        registration.name = FORGOTTEN_NAME
+        # unique per date among active registrations: one placeholder per row
+        registration.email = f"supprime-{registration.pk}@invalid"
+        registration.save(update_fields=["user", "name", "email"])
+    Subscriber.objects.filter(email__iexact=user.email).delete()
+
+
+FORGOTTEN_NAME = "Personne (compte supprimé)"

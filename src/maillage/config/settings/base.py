@@ -229,10 +229,14 @@ MAILLAGE_JOURNEY_EVENT_PROVIDERS = ["maillage.events.journeys.events_between"]
 MAILLAGE_PERSONAL_DATA_PROVIDERS = [
     "maillage.participation.services.personal_data",
     "maillage.agora.services.personal_data",
+    "maillage.booking.services.personal_data",
+    "maillage.events.services.personal_data",
 ]
 MAILLAGE_FORGET_PERSON_HOOKS = [
     "maillage.participation.services.forget_person",
     "maillage.agora.services.forget_person",
+    "maillage.booking.services.forget_person",
+    "maillage.events.services.forget_person",
 ]
 MAILLAGE_ACCOUNT_CONTEXT_PROVIDERS = [
     "maillage.participation.services.account_context",
