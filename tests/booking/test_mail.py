@@ -167,3 +167,30 @@ def test_booking_opens_no_smtp_connection(room, person, mailbox, frozen_clock, m
     assert response.status_code == 201, response.content
     assert mailbox.connections == before
     mailbox.ride_out(mood, frozen_clock, ["ana@example.org", "hote@example.org"])
+
+
+def test_the_host_and_the_booker_each_get_a_message_written_for_them(
+    mailbox, django_capture_on_commit_callbacks, room, person, host
+):
+    room.approval_required = True
+    room.save()
+    person.display_name = "Ana Martin"
+    person.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        booking = services.book(person, room, paris(*MON, 14), paris(*MON, 16), now=NOW)
+    mailbox.deliver()
+    to_person, to_host = mailbox.only(to="ana@example.org"), mailbox.only(to="hote@example.org")
+    assert to_person["To"] == "ana@example.org" and to_host["To"] == "hote@example.org"
+    person_text, host_text = mailbox.body(to_person), mailbox.body(to_host)
+    assert "Votre demande est bien arrivée" in person_text
+    assert "Acceptez" not in person_text and "/compte/" not in person_text
+    assert "Ana Martin demande à réserver" in host_text and "/compte/" in host_text
+    assert "Votre demande" not in host_text and "Mes réservations" not in host_text
+    assert "à accepter" in to_host["Subject"] and "à accepter" not in to_person["Subject"]
+
+    mailbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.cancel(person, booking, "Empêchement")
+    mailbox.deliver()
+    assert "Ana Martin a annulé" in mailbox.body(mailbox.only(to="hote@example.org"))
+    assert "Cette réservation est annulée" in mailbox.body(mailbox.only(to="ana@example.org"))

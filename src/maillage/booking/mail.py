@@ -30,8 +30,11 @@ def _attachment(booking: Booking, filename: str) -> tuple[str, bytes, str]:
     return (filename, payload, f"text/calendar; method={method}; charset=utf-8")
 
 
-def send(booking: Booking, step: str, to: list[str], *, together=()) -> int:
+def send(booking: Booking, step: str, to: list[str], *, together=(), for_host=False) -> int:
     """Queue ``step``'s message to each address in ``to``; returns how many were queued.
+
+    ``for_host``: the message speaks to the place's hosts (« Ana demande à réserver… »,
+    with where to decide), not to the person who booked (« Votre demande… »).
 
     ``together``: the bookings of one request (several days, a series): one
     message lists them all, with one invitation per day (an invitation is one
@@ -46,6 +49,8 @@ def send(booking: Booking, step: str, to: list[str], *, together=()) -> int:
     else:
         attachments = [_attachment(booking, "reservation.ics")]
     context = {
+        "for_host": for_host,
+        "booker": str(booking.user) if booking.user_id else "",
         "booking": booking,
         "bookings": bookings,
         "resource": booking.resource,

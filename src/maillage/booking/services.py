@@ -70,12 +70,10 @@ TAKEN = Reason("taken", "Ce créneau vient d'être réservé par quelqu'un d'aut
 def _notify(booking: Booking, step: str, *, person=True, hosts=False, together=()) -> None:
     """Queue the e-mails of ``step`` in the current transaction (one per recipient);
     ``together``: the bookings of one request, summed up in one message."""
-    to = []
     if person and booking.user_id and booking.user.email:
-        to.append(booking.user.email)
+        mail.send(booking, step, [booking.user.email], together=together)
     if hosts:
-        to.extend(mail.host_addresses(booking))
-    mail.send(booking, step, to, together=together)
+        mail.send(booking, step, mail.host_addresses(booking), together=together, for_host=True)
 
 
 def _locked(resource: Resource) -> Resource:
