@@ -6,9 +6,11 @@ import datetime as dt
 
 from django import forms
 from django.conf import settings
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from maillage.core import clock
+from maillage.core.french import interval_label
 from maillage.core.params import validate_bounded_date
 from maillage.core.widgets import DateInput, DateTimeInput, TimeInput
 from maillage.places.hours import PARIS, InvalidOpeningHours
@@ -19,17 +21,27 @@ from maillage.territory.widgets import CommuneSuggestInput
 from . import services
 from .models import CHARM, EQUIPMENT, Block, Kind, Resource, Season
 
-PERIODS = [
-    ("afternoon", _("l'après-midi (13 h 30 – 18 h)")),
-    ("morning", _("le matin (8 h 30 – 12 h 30)")),
-    ("day", _("la journée (8 h 30 – 18 h)")),
-    ("half-day-next-week", _("une demi-journée la semaine prochaine")),
-]
 PERIOD_HOURS = {
     "morning": ((8, 30), (12, 30)),
     "afternoon": ((13, 30), (18, 0)),
     "day": ((8, 30), (18, 0)),
 }
+
+
+def _period(key: str, words: str) -> tuple[str, object]:
+    """« le matin (8 h 30 – 12 h 30) »: the hours written from PERIOD_HOURS, the one
+    place they are set, so the label cannot say other hours than the search uses."""
+    (h1, m1), (h2, m2) = PERIOD_HOURS[key]
+    hours = interval_label(dt.time(h1, m1), dt.time(h2, m2))
+    return key, format_lazy("{} ({})", words, hours)
+
+
+PERIODS = [
+    _period("afternoon", _("l'après-midi")),
+    _period("morning", _("le matin")),
+    _period("day", _("la journée")),
+    ("half-day-next-week", _("une demi-journée la semaine prochaine")),
+]
 
 
 def tomorrow() -> dt.date:
