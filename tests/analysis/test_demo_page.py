@@ -123,13 +123,40 @@ def test_the_report_is_a_click_away_with_the_page_parameters(client, demo):
         ({"date": "2026-02-31"}, "date"),
         ({"dept": ",".join(f"{n:02d}" for n in range(1, 30))}, "départements"),
         ({"type": "fusée"}, "type"),
-        ({"add": "3"}, "« add »"),
+        ({"add": "99"}, "add"),
+        ({"close": "no-such-place"}, "close"),
+        ({"open": "99999"}, "open"),
+        ({"page": "2"}, "« page »"),
     ],
 )
 def test_a_bad_report_parameter_is_a_clear_400(client, demo, query, word):
     r = client.get("/maillage/rapport.pdf", query)
     assert r.status_code == 400 and r["Content-Type"].startswith("text/plain")
     assert word in r.content.decode()
+
+
+@pytest.mark.tools("pdftotext")
+def test_the_report_shows_the_scenario_the_page_shows(client, demo, tmp_path):
+    """« Et si… ouvrir à Nasbinals » on the page, then « Télécharger le rapport »: the
+    report says the scenario and gives its figures before and after."""
+    import re
+    import subprocess
+
+    page = client.get("/maillage/", {"type": "france-services", "open": NASBINALS})
+    link = next(
+        a["href"] for t, a in scan(page).tags if t == "a" and "rapport.pdf" in a.get("href", "")
+    )
+    assert f"open={NASBINALS}" in link
+    pdf = tmp_path / "rapport.pdf"
+    got = client.get(link)
+    assert got.status_code == 200, got.content[:300]
+    pdf.write_bytes(got.content)
+    out = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], check=True, capture_output=True)
+    flat = re.sub(r"\s+", " ", out.stdout.decode().replace("\u202f", " "))
+    assert "Scénario étudié : Ouvrir un lieu à Nasbinals" in flat
+    assert "Le scénario, avant et après" in flat
+    plain = client.get("/maillage/rapport.pdf", {"type": "france-services"})
+    assert plain.status_code == 200 and plain.content != got.content
 
 
 def test_opening_at_nasbinals_changes_the_map_and_the_tables(client, demo):

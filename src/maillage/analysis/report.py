@@ -12,6 +12,7 @@ import re
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,7 +25,7 @@ from django.utils.safestring import mark_safe
 from maillage.core.progress import SILENT, Progress
 from maillage.territory.models import Commune
 
-from . import output, services, svgmap
+from . import output, params, services, svgmap
 from .departements import territory_name
 from .services import Analysis, Outcome, Query
 
@@ -69,15 +70,37 @@ def map_breaks(a: Analysis) -> list[float]:
 
 
 def build_report(
-    query: Query, *, add: int = 3, time_limit: float = 20.0, progress: Progress = SILENT
+    query: Query,
+    *,
+    add: int = 3,
+    time_limit: float = 20.0,
+    progress: Progress = SILENT,
+    candidates: params.CandidateSpec | None = None,
+    close: Sequence[str] = (),
+    open_at: Sequence[str] = (),
 ) -> Report:
     """Compute everything the report shows and render its HTML (``progress``: the
-    coverage's three steps, the recommendation's three when ``add``, then the page)."""
+    coverage's three steps, the recommendation's three when ``add``, then the page).
+
+    ``close`` (place slugs) and ``open_at`` (INSEE codes): the scenario the page shows
+    (« Et si… »): the report then shows the territory with it, as the page does, and
+    a table of its figures before and after. ``candidates``: where new sites may go."""
     a = services.analyse(query, progress=progress)
+    scenario = None
+    if close or open_at:
+        sc = services.scenario(query, close=list(close), open_at=list(open_at), analysis=a)
+        assert sc.after_analysis is not None
+        scenario = _scenario_context(sc, a.unit)
+        a = sc.after_analysis
     rec = None
     if add > 0 and len(a.territory):
         rec = services.recommend(
-            query, add, threshold=a.target, time_limit=time_limit, progress=progress
+            query,
+            add,
+            threshold=a.target,
+            candidates=candidates or params.CandidateSpec(),
+            time_limit=time_limit,
+            progress=progress,
         )
     progress.step("Mise en page du rapport…")
     unit = a.unit
@@ -244,13 +267,16 @@ def build_report(
     if rec is not None and rec.chosen:
         names_ = [c["name"] for c in rec.chosen]
         sites = ", ".join(names_[:-1]) + (" et " if len(names_) > 1 else "") + names_[-1]
+        # The recommendation is computed on the network as it is (as on the page).
+        without = "Sans le scénario, " if scenario is not None else ""
         takeaways.append(
-            f"{len(names_)} nouveau{'x' if len(names_) > 1 else ''} lieu"
+            f"{without}{len(names_)} nouveau{'x' if len(names_) > 1 else ''} lieu"
             f"{'x' if len(names_) > 1 else ''} ({sites}) porterai"
             f"{'ent' if len(names_) > 1 else 't'} cette part de "
             f"{_fmt(rec.share_before, 'pct')} à {_fmt(rec.share_after, 'pct')}."
         )
     ctx = {
+        "scenario": scenario,
         "takeaways": takeaways,
         "query": query,
         "territory": territory_name(query.departements),
@@ -291,6 +317,30 @@ def build_report(
     }
     html = render_to_string("analysis/report.html", ctx)
     return Report(a, rec, html)
+
+
+def _scenario_context(sc: services.Scenario, unit: str) -> dict:
+    """What the report says of a scenario: what changes, and its figures before and after."""
+    nn = output.NNBSP
+    changes = [f"fermer {c['name']}" for c in sc.closed] + [
+        f"ouvrir un lieu à {c['commune']['name']}" for c in sc.opened
+    ]
+    rows = [
+        {
+            "threshold": output.fr_threshold(r["threshold"], unit).replace(" ", nn),
+            "before": _fmt(r["population_before"]),
+            "after": _fmt(r["population_after"]),
+            "share_before": _fmt(r["share_before"], "pct"),
+            "share_after": _fmt(r["share_after"], "pct"),
+            "delta": f"{r['population_after'] - r['population_before']:+,.0f}".replace(",", nn),
+        }
+        for r in sc.rows()
+    ]
+    what = " et ".join(changes)
+    return {
+        "what": what[:1].upper() + what[1:],
+        "rows": rows,
+    }
 
 
 def stylesheet_path() -> str:

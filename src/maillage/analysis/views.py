@@ -232,7 +232,11 @@ def _scenario_context(sc: services.Scenario, unit: str) -> dict:
 
 
 #: the page's parameters that the report takes too
-REPORT_PARAMETERS = ("dept", "function", "type", "travel", "threshold", "date")
+REPORT_PARAMETERS = (
+    *("dept", "function", "type", "travel", "threshold", "date"),
+    # the page's scenario and recommendation: the report shows what the page shows
+    *("close", "open", "add", "candidates"),
+)
 
 
 def report_query_string(form: PageForm) -> str:
@@ -378,7 +382,20 @@ def report(request, fmt: str):
             form.errors["report"] = f"paramètre inconnu pour le rapport : « {extra[0][:40]} »."
         text = "Le rapport ne peut pas être fait : " + " ".join(form.errors.values())
         return HttpResponseBadRequest(text, content_type="text/plain; charset=utf-8")
-    rep = report_module.build_report(query, add=REPORT_ADD, time_limit=PAGE_TIME_LIMIT)
+    try:
+        add = params.integer(form.get("add"), "add", 1, MAX_PAGE_ADD, REPORT_ADD)
+        spec = params.candidates(form.get("candidates") or "communes")
+        rep = report_module.build_report(
+            query,
+            add=add,
+            candidates=spec,
+            close=[form.get("close")] if form.get("close") else [],
+            open_at=[form.get("open")] if form.get("open") else [],
+            time_limit=PAGE_TIME_LIMIT,
+        )
+    except ParameterError as exc:
+        text = f"Le rapport ne peut pas être fait : {exc.parameter} : {exc.message}"
+        return HttpResponseBadRequest(text, content_type="text/plain; charset=utf-8")
     with tempfile.TemporaryDirectory() as tmp:
         pdf = report_module.write_pdf(rep, Path(tmp) / "rapport.pdf")
         if fmt == "png":
