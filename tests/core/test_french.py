@@ -117,3 +117,19 @@ def test_no_template_writes_a_date_for_people_with_django_s_date_filter():
             if m.group(1) == "time" or m.group(3) not in MACHINE_FORMATS:
                 found.append(f"{path.relative_to(src)}: {m.group(0)}")
     assert found == []
+
+
+@pytest.mark.parametrize(
+    ("name", "of", "at"),
+    [
+        ("Mende", "de Mende", "à Mende"),
+        ("Le Malzieu-Ville", "du Malzieu-Ville", "au Malzieu-Ville"),
+        ("Les Vans", "des Vans", "aux Vans"),
+        ("La Canourgue", "de La Canourgue", "à La Canourgue"),
+        ("Ispagnac", "d'Ispagnac", "à Ispagnac"),
+        ("Éstables", "d'Éstables", "à Éstables"),
+        ("Lesbos", "de Lesbos", "à Lesbos"),  # « Les » only as a word
+    ],
+)
+def test_a_place_name_after_de_and_a(name, of, at):
+    assert (french.of_name(name), french.at_name(name)) == (of, at)

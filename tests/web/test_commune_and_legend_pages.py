@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 def test_the_commune_page_gives_the_nearest_place_for_each_function(client, demo):
     page = page_of(client.get("/communes/48198/"))
     text = page.text
-    assert "Ce qui est près de Villefort" in text
+    assert "Ce qui est près de Villefort" in text  # « du Malzieu-Ville »: tests/core
     assert "48800" in text and "600 habitants" in text
     # one line per function of the taxonomy
     assert len(page.with_class("nearest__item")) == Function.objects.count()

@@ -429,7 +429,7 @@ def scenario_text(s: Scenario) -> str:
     for c in s.closed:
         lines.append(f"Fermé : {c['name']} ({c['commune']['name']})")
     for o in s.opened:
-        lines.append(f"Ouvert : un lieu au centre de {o['commune']['name']}")
+        lines.append(f"Ouvert : un lieu au centre {french.of_name(o['commune']['name'])}")
     lines.append(
         table(
             ["Seuil", "Avant", "Après", "Écart"],

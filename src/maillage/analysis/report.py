@@ -22,6 +22,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
+from maillage.core.french import at_name
 from maillage.core.progress import SILENT, Progress
 from maillage.territory.models import Commune
 
@@ -323,7 +324,7 @@ def _scenario_context(sc: services.Scenario, unit: str) -> dict:
     """What the report says of a scenario: what changes, and its figures before and after."""
     nn = output.NNBSP
     changes = [f"fermer {c['name']}" for c in sc.closed] + [
-        f"ouvrir un lieu à {c['commune']['name']}" for c in sc.opened
+        f"ouvrir un lieu {at_name(c['commune']['name'])}" for c in sc.opened
     ]
     rows = [
         {

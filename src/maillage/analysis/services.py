@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 
 from maillage import mesh
+from maillage.core.french import at_name
 from maillage.core.progress import SILENT, Progress
 from maillage.mesh import CoverageResult, TravelModel
 
@@ -825,7 +826,7 @@ def scenario(
         before.territory, list(dict.fromkeys(open_at)), query.functions or ()
     )
     opened.facilities.names = np.array(
-        [f"Nouveau lieu à {n}" for n in opened.commune_names.tolist()], dtype=str
+        [f"Nouveau lieu {at_name(n)}" for n in opened.commune_names.tolist()], dtype=str
     )
     after_set = counted.take(~np.isin(counted.ids, drop))
     if len(opened):

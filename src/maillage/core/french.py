@@ -9,6 +9,8 @@ a builtin library: no ``{% load %}`` needed):
 - a short day: « jeu. 1er déc. » (never Django's capitalised « Déc »);
 - an hour: « 10 h », « 10 h 30 » (non-breaking spaces); a span « 10 h – 12 h »;
 - a count: « 0 lieu », « 1 lieu », « 2 lieux » (French: 0 and 1 are singular);
+- a place name after « de » or « à »: « du Malzieu-Ville », « aux Vans »,
+  « d'Ispagnac », « de Mende » (:func:`of_name`, :func:`at_name`);
 - words compared as people type them: :func:`fold` ignores case and accents,
   :func:`singular` a plural's final « s » or « x ».
 
@@ -187,3 +189,30 @@ def searchable(*texts: str) -> str:
     words singular and space-separated, texts separated by « | » (a needle never
     spans two of them)."""
     return " | ".join(" ".join(words(t)) for t in texts if t)
+
+
+# ---------------------------------------------------------------- names after « de », « à »
+
+# A name's leading article contracts with « de » and « à » (« Le Malzieu-Ville » ->
+# « du Malzieu-Ville », « au Malzieu-Ville »); « La » and « L' » do not.
+_CONTRACTED = (("Le ", "du ", "au "), ("Les ", "des ", "aux "))
+_VOWELS = "AEIOUYÂÊÎÔÛÉÈËÏÜŒ"
+
+
+def of_name(name: str) -> str:
+    """« de » before a place name, as French writes it: « de Mende », « du
+    Malzieu-Ville », « des Vans », « d'Ispagnac », « de La Canourgue »."""
+    for article, of, _at in _CONTRACTED:
+        if name.startswith(article):
+            return of + name[len(article) :]
+    if name[:1].upper() in _VOWELS:
+        return "d'" + name
+    return "de " + name
+
+
+def at_name(name: str) -> str:
+    """« à » before a place name: « à Mende », « au Malzieu-Ville », « aux Vans »."""
+    for article, _of, at in _CONTRACTED:
+        if name.startswith(article):
+            return at + name[len(article) :]
+    return "à " + name

@@ -21,7 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
-from maillage.core import clock, csvsafe, phones
+from maillage.core import clock, csvsafe, french, phones
 
 from . import hours, network
 from . import opendata_schemas as S
@@ -314,7 +314,7 @@ def _nom(name: str, place: Place) -> str:
 
 
 def _padding(place: Place) -> list[str]:
-    where = f" à {place.commune.name}" if place.commune else ""
+    where = f" {french.at_name(place.commune.name)}" if place.commune else ""
     functions = ", ".join(pf.function.name.lower() for pf in place.place_functions.all())
     network = settings.MAILLAGE_NETWORK_NAME
     return [
@@ -384,7 +384,7 @@ def di_service(place: Place, place_function, source: str) -> dict:
     function = place_function.function
     thematiques, service_type, _mednum = S.FUNCTION_VOCABULARIES[function.slug]
     low, high = S.DI_DESCRIPTION_LENGTH
-    where = f" à {place.commune.name}" if place.commune else ""
+    where = f" {french.at_name(place.commune.name)}" if place.commune else ""
     conditions = place_function.conditions.strip()
     if conditions and not conditions.endswith((".", "!", "?")):
         conditions += "."

@@ -87,3 +87,15 @@ def fr_count(value, forms):
 @register.filter
 def fr_number(value):
     return french.number_label(value) if value not in (None, "") else ""
+
+
+@register.filter
+def fr_de(value):
+    """« du Malzieu-Ville », « d'Ispagnac », « de Mende » (:func:`french.of_name`)."""
+    return french.of_name(str(value))
+
+
+@register.filter
+def fr_a(value):
+    """« au Malzieu-Ville », « aux Vans », « à Mende » (:func:`french.at_name`)."""
+    return french.at_name(str(value))
