@@ -128,6 +128,27 @@ def test_registration_with_an_account(client, workshop, mailbox):
     assert "Inscription confirmée" in mailbox.only(to="ana@example.org")["Subject"]
 
 
+def test_a_registered_person_sees_their_registration_and_can_cancel_it(
+    client, workshop, mailbox
+):
+    occ = workshop.occurrences.get()
+    user = make_user("ana")
+    client.login(username="ana", password=PASSWORD)
+    def page_of_the_date():
+        return client.get(occ.get_absolute_url()).content.decode().replace("&#x27;", "'")
+
+    page = page_of_the_date()
+    assert "M'inscrire" in page and "data-registration=" not in page
+    client.post(f"/agenda/dates/{occ.pk}/inscription/")
+    page = page_of_the_date()
+    assert "Vous êtes inscrit·e." in page and "M'inscrire" not in page
+    mine = Registration.objects.get(user=user)
+    assert f"/agenda/inscriptions/{mine.token}/annuler/" in page
+    client.post(f"/agenda/inscriptions/{mine.token}/annuler/")
+    page = page_of_the_date()
+    assert 'data-registration=' not in page and "M'inscrire" in page
+
+
 def test_participant_list_csv_and_check_in(client, workshop, host, mailbox):
     occ = workshop.occurrences.get()
     ana = services.register(occ, user=make_user("ana", display_name="Ana"), now=NOW)

@@ -281,6 +281,20 @@ def confirm_registration(token: str, now=None) -> Registration:
     return registration
 
 
+def registration_of(occurrence: Occurrence, user) -> Registration | None:
+    """``user``'s registration to ``occurrence`` that still holds (made with their
+    account, or with its address before they had one), if any."""
+    from django.db.models import Q
+
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return (
+        occurrence.registrations.exclude(status=Registration.Status.CANCELLED)
+        .filter(Q(user=user) | Q(email__iexact=user.email))
+        .first()
+    )
+
+
 def cancel_registration(registration: Registration, now=None) -> Registration | None:
     """Cancel; if a seat is freed, the first on the waiting list takes it and is
     e-mailed. Returns the promoted registration, if any."""

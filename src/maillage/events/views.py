@@ -124,6 +124,7 @@ def occurrence(request, slug, pk):
             "occurrence": occ,
             "form": RegistrationForm(),
             "open": _registration_open(occ),
+            "mine": services.registration_of(occ, request.user),
             "jsonld": json_ld_script(jsonld.event_jsonld(ev, [occ], request)),
             "can_edit": request.user.is_authenticated and request.user.can_edit_place(ev.place),
         },
