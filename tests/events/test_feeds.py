@@ -127,3 +127,32 @@ def test_the_network_feed_answers_at_the_short_address_too(client, workshop):
     assert uids and uids == [
         str(e["UID"]) for e in vevents(parse(client.get("/agenda/events.ics")))
     ]
+
+
+def test_a_subscription_keeps_the_agenda_s_filters(client, workshop, telecentre):
+    from maillage.places.models import Function
+
+    help_desk = services.create_event(
+        place=telecentre,
+        title="Permanence numérique",
+        start=paris(2026, 12, 10, 9, 0),
+        end=paris(2026, 12, 10, 12, 0),
+        functions=Function.objects.filter(slug="digital-mediation"),
+    )
+
+    def titles(query: str) -> set[str]:
+        return {str(e["SUMMARY"]) for e in vevents(parse(client.get(f"/agenda/events.ics{query}")))}
+
+    everything = titles("")
+    assert {workshop.title, help_desk.title} <= everything
+    assert titles("?commune=48061") == {help_desk.title}
+    assert titles("?around=48095&radius_km=5") == {workshop.title}
+    assert titles("?function=digital-mediation") == {help_desk.title}
+    assert titles("?function=events-training&commune=48061") == set()
+    # dates do not narrow a subscription: it follows the events as they come
+    assert titles("?commune=48061&from=2027-01-01") == {help_desk.title}
+    bad = client.get("/agenda/events.ics?radius_km=loin")
+    assert bad.status_code == 400 and "radius_km" in bad.content.decode()
+    # the agenda links to the subscription of what it shows
+    page = client.get("/agenda/", {"commune": "48061", "from": "2026-12-01"}).content.decode()
+    assert 'href="/agenda/events.ics?commune=48061" data-feed="selection"' in page

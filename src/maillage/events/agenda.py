@@ -143,29 +143,49 @@ def _find(f: AgendaFilter, *, limit: int, now=None) -> list[AgendaHit]:
         qs = qs.filter(
             start__lt=dt.datetime.combine(f.date_to, dt.time(), tzinfo=PARIS) + dt.timedelta(days=1)
         )
-    if f.place_id:
-        qs = qs.filter(event__place_id=f.place_id)
-    if f.commune:
-        qs = qs.filter(
-            Q(event__stop__commune_id=f.commune)
-            | Q(event__stop__isnull=True, event__place__commune_id=f.commune)
-        )
-    if f.function:
-        qs = qs.filter(event__functions__slug=f.function)
-    if f.audience:
-        qs = qs.filter(Q(event__audiences__icontains=f'"{f.audience}"'))
+    conditions = event_conditions(f, prefix="event__")
+    if conditions:
+        qs = qs.filter(conditions)
     qs = qs.order_by("start", "pk").distinct()
     if f.near is None:
         return [AgendaHit(o) for o in qs[:limit]]
-    lat, lon = f.near
     hits = []
     for occurrence in qs[: limit * 20]:
-        event = occurrence.event
-        if event.latitude is None or event.longitude is None:
-            continue
-        distance = float(haversine_km(lat, lon, [event.latitude], [event.longitude])[0])
-        if distance <= f.radius_km:
-            hits.append(AgendaHit(occurrence, round(distance, 1)))
+        distance = distance_km(f, occurrence.event)
+        if distance is not None:
+            hits.append(AgendaHit(occurrence, distance))
         if len(hits) >= limit:
             break
     return hits
+
+
+def event_conditions(f: AgendaFilter, prefix: str = "") -> Q:
+    """What an event must be to match ``f`` (place, commune, theme, audience), as a
+    query on events (``prefix=""``) or on their dates (``prefix="event__"``): the
+    agenda and its feeds ask the same thing."""
+    p = prefix
+    q = Q()
+    if f.place_id:
+        q &= Q(**{f"{p}place_id": f.place_id})
+    if f.commune:
+        q &= Q(**{f"{p}stop__commune_id": f.commune}) | Q(
+            **{f"{p}stop__isnull": True, f"{p}place__commune_id": f.commune}
+        )
+    if f.function:
+        q &= Q(**{f"{p}functions__slug": f.function})
+    if f.audience:
+        q &= Q(**{f"{p}audiences__icontains": f'"{f.audience}"'})
+    return q
+
+
+def distance_km(f: AgendaFilter, event) -> float | None:
+    """How far ``event`` is from ``f``'s point, if it is within the radius (None: too
+    far, or no position)."""
+    if f.near is None or event.latitude is None or event.longitude is None:
+        return None
+    d = float(haversine_km(f.near[0], f.near[1], [event.latitude], [event.longitude])[0])
+    return round(d, 1) if d <= f.radius_km else None
+
+
+def is_empty(f: AgendaFilter) -> bool:
+    return f == AgendaFilter()

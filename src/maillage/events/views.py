@@ -3,12 +3,14 @@ of its dates with registration; the host's participant list; the feeds."""
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,7 +26,14 @@ from maillage.territory.models import Commune
 
 from . import feeds, jsonld, printing, services
 from . import newsletter as newsletter_services
-from .agenda import AgendaFilter, find_occurrences, parse_agenda_filter
+from .agenda import (
+    AgendaFilter,
+    distance_km,
+    event_conditions,
+    find_occurrences,
+    is_empty,
+    parse_agenda_filter,
+)
 from .forms import EventForm, MoveForm, RegistrationForm, SubscribeForm
 from .models import Event, Occurrence, Registration, Subscriber
 
@@ -32,8 +41,14 @@ REGISTRATIONS_PER_HOUR = 10
 PER_EVENT = 3  # dates of one event shown in the network's and a commune's agenda
 
 
+#: The agenda's filters a calendar subscription keeps (not its dates).
+FEED_FILTERS = ("commune", "near", "around", "radius_km", "function", "audience")
+
+
 def _filter_context(request, f: AgendaFilter | None, error=None) -> dict:
+    feed_query = urlencode([(k, request.GET[k]) for k in FEED_FILTERS if request.GET.get(k)])
     return {
+        "feed_query": feed_query if error is None else "",
         "functions": Function.objects.select_related("family"),
         "audiences": Audience.choices,
         "communes": Commune.objects.filter(places__isnull=False).distinct().order_by("name"),
@@ -273,7 +288,26 @@ def _ics(events, name: str, filename: str) -> HttpResponse:
 
 
 def ics_all(request):
-    return _ics(feeds.feed_events(), "Agenda des lieux partagés", "agenda.ics")
+    """The network's calendar; with the agenda's filters (``?commune=``, ``near=`` or
+    ``around=`` and ``radius_km=``, ``function=``, ``audience=``), only what they keep:
+    a person subscribes to the agenda they are looking at. Dates are not filters of a
+    subscription: it follows the events as they come."""
+    try:
+        f = parse_agenda_filter(request.GET)
+    except FilterError as error:
+        return HttpResponseBadRequest(
+            f"{error.field} : {error.message}", content_type="text/plain; charset=utf-8"
+        )
+    f.date_from = f.date_to = None
+    events = feeds.feed_events()
+    if is_empty(f):
+        return _ics(events, "Agenda des lieux partagés", "agenda.ics")
+    conditions = event_conditions(f)
+    if conditions:
+        events = events.filter(conditions).distinct()
+    if f.near is not None:
+        events = [e for e in events if distance_km(f, e) is not None]
+    return _ics(events, "Agenda des lieux partagés (sélection)", "agenda-selection.ics")
 
 
 def ics_place(request, slug):
