@@ -203,3 +203,42 @@ def test_an_idea_from_proposal_to_adoption(
     mine.goto(f"{base}/communes/48095/")
     section = mine.locator("section", has=mine.get_by_role("heading", name="Les idées pour Mende"))
     assert "Un repair café un samedi par mois" in section.inner_text()
+
+
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
+def test_an_idea_is_placed_by_clicking_a_map_framed_on_its_place(
+    open_page, live_server, mende_atelier, axe_source, viewport
+):
+    """« Déplacer l'arrêt de bus devant la France services »: Basile clicks where, on a
+    map framed on L'Atelier; the idea keeps that point. Without a click, no position."""
+    from .test_booking_days import TOO_WIDE
+
+    page = open_page(viewport)
+    errors = watch_errors(page)
+    log_in(page, live_server.url, "basile", "/agora/lieux/l-atelier/proposer/")
+    the_map = page.locator("[data-position-map]")
+    the_map.and_(page.locator(".leaflet-container")).wait_for()
+    status = page.locator("#position-map-status")
+    expect(status).to_contain_text("pas placée sur la carte")
+    page.get_by_label("Votre idée en une phrase").fill("Un arrêt de bus devant l'Atelier")
+    page.get_by_label("Racontez").fill("Le bus s'arrête à 600 m : rapprochons-le.")
+    the_map.scroll_into_view_if_needed()
+    box = the_map.bounding_box()
+    assert box["width"] <= viewport["width"]
+    page.mouse.click(box["x"] + box["width"] / 2 + 8, box["y"] + box["height"] / 2 - 5)
+    expect(status).to_contain_text("Point placé")
+    latitude = float(page.get_by_label("Latitude (facultatif)").input_value())
+    longitude = float(page.get_by_label("Longitude (facultatif)").input_value())
+    # framed on the place (zoom 15): a click near the centre is a few hundred metres away
+    assert abs(latitude - 44.5181) < 0.01 and abs(longitude - 3.5006) < 0.01
+    assert page.evaluate(TOO_WIDE) == []
+    assert serious_violations(page, axe_source) == []
+    shot(page, f"idee-position-{viewport['width']}")
+    page.get_by_role("button", name="Publier l'idée").click()
+    page.get_by_role("heading", name="Un arrêt de bus devant l'Atelier").wait_for()
+    idea = Idea.objects.get()
+    assert (round(idea.latitude, 5), round(idea.longitude, 5)) == (
+        round(latitude, 5),
+        round(longitude, 5),
+    )
+    assert errors == []

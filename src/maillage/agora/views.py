@@ -19,6 +19,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from maillage.core import ratelimit
+from maillage.core.maps import map_config
+from maillage.participation.display import position_communes
 from maillage.places.models import Place
 from maillage.places.search import FilterError
 from maillage.territory.models import Commune
@@ -139,8 +141,29 @@ def _propose(request, *, place=None, commune=None):
     return render(
         request,
         "agora/propose.html",
-        {"form": form, "place": place, "commune": commune, "where": where},
+        {
+            "form": form,
+            "place": place,
+            "commune": commune,
+            "where": where,
+            **_idea_map(place, commune),
+        },
     )
+
+
+def _idea_map(place, commune) -> dict:
+    """The small map that places an idea, framed on its place or commune."""
+    if place is not None and place.latitude is not None:
+        framing = {"center": f"{place.latitude},{place.longitude}", "zoom": "15"}
+    elif commune is not None and commune.centroid_lat is not None:
+        framing = {"center": f"{commune.centroid_lat},{commune.centroid_lon}", "zoom": "13"}
+    else:
+        framing = {}
+    return {
+        "position_map": True,
+        "map": map_config(**framing),
+        "position_communes": position_communes(),
+    }
 
 
 def propose(request):
