@@ -30,16 +30,24 @@ def _attachment(booking: Booking, filename: str) -> tuple[str, bytes, str]:
     return (filename, payload, f"text/calendar; method={method}; charset=utf-8")
 
 
-def send(booking: Booking, step: str, to: list[str], *, together=(), for_host=False) -> int:
-    """Queue ``step``'s message to each address in ``to``; returns how many were queued.
-
-    ``for_host``: the message speaks to the place's hosts (« Ana demande à réserver… »,
-    with where to decide), not to the person who booked (« Votre demande… »).
+def send(
+    booking: Booking,
+    step: str,
+    to: list[str],
+    *,
+    together=(),
+    hosts: list[str] = (),
+) -> int:
+    """Queue ``step``'s message to each address in ``to`` (the person who booked) and
+    in ``hosts`` (the place's hosts, in words written for them: « Ana Martin demande à
+    réserver… », with where to decide); returns how many were queued.
 
     ``together``: the bookings of one request (several days, a series): one
     message lists them all, with one invitation per day (an invitation is one
     event: RFC 5546 keeps one UID per scheduling message).
     """
+    if not to and not hosts:
+        return 0
     bookings = list(together) if len(together) > 1 else []
     if bookings:
         attachments = [
@@ -49,7 +57,6 @@ def send(booking: Booking, step: str, to: list[str], *, together=(), for_host=Fa
     else:
         attachments = [_attachment(booking, "reservation.ics")]
     context = {
-        "for_host": for_host,
         "booker": str(booking.user) if booking.user_id else "",
         "booking": booking,
         "bookings": bookings,
@@ -61,4 +68,15 @@ def send(booking: Booking, step: str, to: list[str], *, together=(), for_host=Fa
             reverse("booking:host_calendar", args=[booking.resource.place.slug])
         ),
     }
-    return len(mail.enqueue(to, f"booking/email/{step}", context, attachments=attachments))
+    queued = 0
+    for addresses, for_host in ((to, False), (hosts, True)):
+        if addresses:
+            queued += len(
+                mail.enqueue(
+                    list(addresses),
+                    f"booking/email/{step}",
+                    {**context, "for_host": for_host},
+                    attachments=attachments,
+                )
+            )
+    return queued

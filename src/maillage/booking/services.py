@@ -70,10 +70,14 @@ TAKEN = Reason("taken", "Ce créneau vient d'être réservé par quelqu'un d'aut
 def _notify(booking: Booking, step: str, *, person=True, hosts=False, together=()) -> None:
     """Queue the e-mails of ``step`` in the current transaction (one per recipient);
     ``together``: the bookings of one request, summed up in one message."""
-    if person and booking.user_id and booking.user.email:
-        mail.send(booking, step, [booking.user.email], together=together)
-    if hosts:
-        mail.send(booking, step, mail.host_addresses(booking), together=together, for_host=True)
+    to = [booking.user.email] if person and booking.user_id and booking.user.email else []
+    mail.send(
+        booking,
+        step,
+        to,
+        together=together,
+        hosts=mail.host_addresses(booking) if hosts else [],
+    )
 
 
 def _locked(resource: Resource) -> Resource:
