@@ -432,10 +432,12 @@ def fetch(host: str, port: int, path: str, timeout: float = 10) -> tuple[int, by
 
 
 @contextlib.contextmanager
-def server(env: dict, port: int, workers: int, workdir: Path):
+def server(env: dict, port: int, workers: int, workdir: Path, threads: int | None = None):
     log_file = (workdir / "serve.log").open("w")
+    extra = ["--threads", str(threads)] if threads else []
     proc = subprocess.Popen(
-        [str(VENV_BIN / "maillage"), "serve", "--port", str(port), "--workers", str(workers)],
+        [str(VENV_BIN / "maillage"), "serve", "--port", str(port), "--workers", str(workers)]
+        + extra,
         env=env,
         stdout=log_file,
         stderr=subprocess.STDOUT,
@@ -474,6 +476,9 @@ def main() -> None:
         "--places", type=int, default=30000, help="generated places (default 30000)"
     )
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (default 2)")
+    parser.add_argument(
+        "--threads", type=int, default=None, help="threads per worker (default: maillage serve's)"
+    )
     parser.add_argument(
         "--connections", type=int, default=4, help="concurrent connections (default 4)"
     )
@@ -545,7 +550,7 @@ def main() -> None:
         connections.close_all()
         port = free_port()
         results = {}
-        with server(env, port, args.workers, workdir):
+        with server(env, port, args.workers, workdir, args.threads):
             status, body = fetch("127.0.0.1", port, paths[0])
             sample = json.loads(body)
             status_static, static_body = fetch("127.0.0.1", port, STATIC_PATH)

@@ -189,3 +189,12 @@ def test_serve_refuses_debug_settings_unless_asked(tmp_path):
     )
     assert result.returncode != 0
     assert "DEBUG is on" in result.stderr
+
+
+def test_behind_a_proxy_one_thread_per_worker_else_several(settings):
+    from maillage.web.management.commands.serve import DEFAULT_THREADS, default_threads
+
+    settings.MAILLAGE_TRUSTED_PROXIES = 0  # browsers reach gunicorn directly
+    assert default_threads() == DEFAULT_THREADS > 1
+    settings.MAILLAGE_TRUSTED_PROXIES = 1  # nginx in front buffers every request
+    assert default_threads() == 1
