@@ -241,4 +241,9 @@ def test_an_idea_is_placed_by_clicking_a_map_framed_on_its_place(
         round(latitude, 5),
         round(longitude, 5),
     )
+    # the idea's page shows the spot on a small map, one marker
+    expect(page.locator("[data-map='idea'] .marker")).to_have_count(1)
+    assert page.evaluate(TOO_WIDE) == []
+    assert serious_violations(page, axe_source) == []
+    shot(page, f"idee-sur-la-carte-{viewport['width']}")
     assert errors == []

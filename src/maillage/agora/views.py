@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from maillage.core import ratelimit
 from maillage.core.maps import map_config
+from maillage.core.pictograms import icon_name
 from maillage.participation.display import position_communes
 from maillage.places.models import Place
 from maillage.places.search import FilterError
@@ -190,6 +191,28 @@ def _idea(pk) -> Idea:
     )
 
 
+def _where_map(item: Idea) -> dict:
+    """The small map of the spot an idea speaks of (its theme's pictogram), if it has one."""
+    if item.latitude is None or item.longitude is None or item.is_hidden:
+        return {}
+    theme = item.theme
+    marker = {
+        "name": item.title,
+        "url": item.get_absolute_url(),
+        "lat": round(item.latitude, 6),
+        "lon": round(item.longitude, 6),
+        "type": _("Idée"),
+        "where": item.where,
+        "icon": icon_name(theme.icon) if theme else "megaphone",
+        "family": theme.family.slug if theme else "",
+    }
+    return {
+        "idea_map": {"places": [marker], "stops": []},
+        "map": map_config(),
+        "sprite_icons": [marker["icon"]],
+    }
+
+
 def idea(request, pk):
     item = _idea(pk)
     user = request.user
@@ -202,6 +225,7 @@ def idea(request, pk):
         "agora/idea.html",
         {
             "idea": item,
+            **_where_map(item),
             "comments": comments,
             "steps": item.steps.select_related("occurrence__event"),
             "supported": user.is_authenticated and item.supports.filter(user=user).exists(),
