@@ -45,6 +45,8 @@ RULES_ACROSS_PARAMETERS = {
     ("GET /api/coverage/", "threshold_km", "travel"): "kilometres or minutes with travel",
     ("GET /api/recommendations/", "threshold_km", "travel"): "kilometres or minutes with travel",
     ("GET /api/coverage/", "threshold_min", "travel"): "minutes need a travel model",
+    ("GET /api/coverage/", "travel", "seuil en minutes"): "minutes need a travel model",
+    ("GET /api/recommendations/", "travel", "seuil en minutes"): "minutes need a travel model",
     ("GET /api/recommendations/", "threshold_min", "travel"): "minutes need a travel model",
     **{
         (operation, "radius_km", "point de départ"): "radius_km with near (or around)"

@@ -31,6 +31,13 @@ def test_a_nul_byte_in_a_page_parameter_or_form_is_a_400(client):
 
 
 @pytest.mark.django_db
+def test_a_parameter_whose_name_holds_a_nul_byte_is_ignored_like_any_unknown_one(client):
+    # nothing reads or stores a name that is not one of ours
+    assert client.get("/api/places/?fab%00lab=1").status_code == 200
+    assert client.post("/contribuer/nouveau-lieu/", {"x\x00y": "1"}).status_code == 200
+
+
+@pytest.mark.django_db
 def test_ordinary_parameters_pass(client):
     assert client.get("/api/places/?function=fablab").status_code == 200
 

@@ -60,8 +60,9 @@ def _departements(request) -> list[str]:
 
 
 def _thresholds(request) -> tuple[list[str], str | None]:
-    km = request.query_params.getlist("threshold_km")
-    mins = request.query_params.getlist("threshold_min")
+    # an empty value is an absent one (as everywhere in the API)
+    km = [v for v in request.query_params.getlist("threshold_km") if v.strip()]
+    mins = [v for v in request.query_params.getlist("threshold_min") if v.strip()]
     if km and mins:
         raise ParameterError("threshold_km", "threshold_km et threshold_min s'excluent.")
     for name, values in (("threshold_km", km), ("threshold_min", mins)):
@@ -249,10 +250,11 @@ class CoverageView(AnalysisView):
         OpenApiParameter(
             "from_scratch", OpenApiTypes.BOOL, description="Ignorer les lieux existants."
         ),
-        OpenApiParameter(
+        number_parameter(
             "target_share",
-            float,
-            description="Au lieu de add : le moins de nouveaux lieux pour que cette part de la "
+            0.0,
+            1.0,
+            "Au lieu de add : le moins de nouveaux lieux pour que cette part de la "
             "population soit à portée (0 à 1).",
         ),
         number_parameter(

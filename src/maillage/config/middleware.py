@@ -31,7 +31,7 @@ class CompressMiddleware(GZipMiddleware):
 
 
 class RejectNulBytesMiddleware:
-    """Answer 400 to an address or a parameter that contains a NUL character (0x00),
+    """Answer 400 to an address or a parameter value that contains a NUL character (0x00),
     and ignore a cookie that holds one (it runs before the session is read).
 
     PostgreSQL text cannot hold NUL, so such a value reaching a query fails
@@ -67,8 +67,10 @@ class RejectNulBytesMiddleware:
         sources = [request.GET]
         if request.method == "POST" and request.content_type in self.FORM_TYPES:
             sources.append(request.POST)
+        # Only values: a name holding NUL is no parameter of ours, ignored like any
+        # unknown one (nothing reads or stores it).
         for query in sources:
             for key, values in query.lists():
-                if "\x00" in key or any("\x00" in value for value in values):
+                if any("\x00" in value for value in values):
                     return key
         return None

@@ -108,7 +108,24 @@ def shared_parameters_hook(result, generator, request, public):
                     schema["pattern"] = NO_NUL
                 if parameter.get("in") == "query" and not parameter.get("required"):
                     _empty_means_absent(parameter)
+            body = operation.get("requestBody") if isinstance(operation, dict) else None
+            for media in (body or {}).get("content", {}).values():
+                _no_nul_in_text(media.get("schema", {}), result.get("components", {}))
     return result
+
+
+def _no_nul_in_text(schema: dict, components: dict) -> None:
+    """Text fields of a request body admit no NUL character either (the middleware
+    refuses it in every form field): say so with a pattern."""
+    ref = schema.get("$ref", "")
+    if ref.startswith("#/components/schemas/"):
+        schema = components.get("schemas", {}).get(ref.rsplit("/", 1)[1], {})
+    for field in schema.get("properties", {}).values():
+        if field.get("type") == "string" and not ({"pattern", "enum", "format"} & set(field)):
+            field["pattern"] = NO_NUL
+    if schema.get("type") == "object" and schema.get("additionalProperties", True) in (True, {}):
+        # other fields are ignored, but their text cannot hold NUL either
+        schema["additionalProperties"] = {"pattern": NO_NUL}
 
 
 def _empty_means_absent(parameter: dict) -> None:
@@ -129,3 +146,9 @@ def _empty_means_absent(parameter: dict) -> None:
     elif "pattern" in target and target["pattern"] != NO_NUL:
         inner = target["pattern"].removeprefix("^").removesuffix("$")
         target["pattern"] = f"^(?:{inner})?$"
+    elif target.get("type") in ("boolean", "integer", "number"):
+        replacement = {"anyOf": [dict(target), {"type": "string", "maxLength": 0}]}
+        if target is schema:
+            parameter["schema"] = replacement
+        else:
+            schema["items"] = replacement

@@ -179,7 +179,8 @@ def number(name: str, text: str, what: str) -> float:
 
 
 def parse_bool(name: str, text: str | None) -> bool | None:
-    if text is None:
+    """1/0, oui/non, true/false…; None when absent or empty (``?geometry=``: as absent)."""
+    if text is None or not text.strip():
         return None
     value = text.strip().lower()
     if value in _TRUE:
