@@ -284,13 +284,12 @@ def confirm_registration(token: str, now=None) -> Registration:
 def registration_of(occurrence: Occurrence, user) -> Registration | None:
     """``user``'s registration to ``occurrence`` that still holds (made with their
     account, or with its address before they had one), if any."""
-    from django.db.models import Q
-
     if not getattr(user, "is_authenticated", False):
         return None
     return (
-        occurrence.registrations.exclude(status=Registration.Status.CANCELLED)
-        .filter(Q(user=user) | Q(email__iexact=user.email))
+        _registrations_of(user)
+        .filter(occurrence=occurrence)
+        .exclude(status=Registration.Status.CANCELLED)
         .first()
     )
 
